@@ -1,0 +1,9 @@
+//! papersift: local full-text search over folders of paper summaries.
+//!
+//! Data flows one way: bytes → [`decode`] → [`parse`] → [`merge`] → [`analyze`] → [`index`]
+//! → [`query`] → [`render`]/[`export`]. Each stage is a module with one public entry point;
+//! no stage calls into a later one.
+
+pub mod decode;
+pub mod meta;
+pub mod parse;

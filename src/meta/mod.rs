@@ -1,0 +1,3 @@
+//! Metadata normalization against the tables in `index-schema/`.
+
+pub mod venue;
