@@ -5,5 +5,6 @@
 //! no stage calls into a later one.
 
 pub mod decode;
+pub mod merge;
 pub mod meta;
 pub mod parse;
