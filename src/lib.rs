@@ -4,7 +4,15 @@
 //! → [`query`] → [`render`]/[`export`]. Each stage is a module with one public entry point;
 //! no stage calls into a later one.
 
+pub mod analyze;
+pub mod app;
+pub mod cli;
 pub mod decode;
+pub mod index;
+pub mod ingest;
 pub mod merge;
 pub mod meta;
 pub mod parse;
+pub mod query;
+pub mod render;
+pub mod walk;

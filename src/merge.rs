@@ -60,7 +60,11 @@ pub enum PaperKey {
 
 /// Lowercased alphanumerics of a title (any script), so punctuation and spacing differences vanish.
 pub fn normalize_title(title: &str) -> String {
-    title.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    title
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The merge key of one sighting.
@@ -68,8 +72,16 @@ pub fn key_of(s: &Sighting) -> PaperKey {
     if let Some(a) = &s.arxiv_id {
         return PaperKey::Arxiv(a.clone());
     }
-    let first = s.authors.first().and_then(|a| a.split_whitespace().last()).unwrap_or("");
-    PaperKey::TitleAuthor(format!("{}|{}", normalize_title(&s.title), normalize_title(first)))
+    let first = s
+        .authors
+        .first()
+        .and_then(|a| a.split_whitespace().last())
+        .unwrap_or("");
+    PaperKey::TitleAuthor(format!(
+        "{}|{}",
+        normalize_title(&s.title),
+        normalize_title(first)
+    ))
 }
 
 fn id_for(key: &PaperKey) -> String {
@@ -112,7 +124,10 @@ fn push_unique(v: &mut Vec<String>, items: &[String]) {
 }
 
 fn merge_group(key: &PaperKey, group: Vec<(SourceRef, Sighting)>) -> Paper {
-    let mut p = Paper { id: id_for(key), ..Default::default() };
+    let mut p = Paper {
+        id: id_for(key),
+        ..Default::default()
+    };
     let mut passages: Vec<String> = Vec::new();
     for (src, s) in group {
         if p.title.is_empty() {
@@ -174,14 +189,31 @@ mod tests {
     }
 
     fn src(p: &str) -> SourceRef {
-        SourceRef { path: p.into(), line: 1 }
+        SourceRef {
+            path: p.into(),
+            line: 1,
+        }
     }
 
     #[test]
     fn same_arxiv_id_is_one_paper_with_every_source_and_distinct_text() {
         let papers = merge(vec![
-            (src("a.md"), s("Deep Nets", Some("2301.00001"), "Summary one.\n\nShared abstract.")),
-            (src("b.md"), s("Deep Nets", Some("2301.00001"), "Summary two.\n\nShared abstract.")),
+            (
+                src("a.md"),
+                s(
+                    "Deep Nets",
+                    Some("2301.00001"),
+                    "Summary one.\n\nShared abstract.",
+                ),
+            ),
+            (
+                src("b.md"),
+                s(
+                    "Deep Nets",
+                    Some("2301.00001"),
+                    "Summary two.\n\nShared abstract.",
+                ),
+            ),
             (src("c.md"), s("Other", Some("2301.00002"), "x")),
         ]);
         assert_eq!(papers.len(), 2);

@@ -41,15 +41,27 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     } else if std::str::from_utf8(bytes).is_ok() {
         (encoding_rs::UTF_8, "utf8", bytes)
     } else {
-        let mut det = chardetng::EncodingDetector::new();
+        let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
         det.feed(bytes, true);
-        (det.guess(None, true), "scored", bytes)
+        (
+            det.guess(None, chardetng::Utf8Detection::Allow),
+            "scored",
+            bytes,
+        )
     };
     let (text, had_errors) = enc.decode_without_bom_handling(body);
-    let decode_errors = if had_errors { text.matches('\u{FFFD}').count() } else { 0 };
+    let decode_errors = if had_errors {
+        text.matches('\u{FFFD}').count()
+    } else {
+        0
+    };
     Decoded {
         report: DecodeReport {
-            raw: RawReport { encoding: enc.name().to_string(), method: method.to_string(), decode_errors },
+            raw: RawReport {
+                encoding: enc.name().to_string(),
+                method: method.to_string(),
+                decode_errors,
+            },
             needs_review: decode_errors > 0,
         },
         text: text.into_owned(),

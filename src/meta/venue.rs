@@ -33,7 +33,8 @@ struct VenueTable {
 
 static TABLE: Lazy<VenueTable> = Lazy::new(|| {
     // The file ships inside the binary and a unit test parses it, so a failure here is a build defect.
-    let file: VenueFile = toml::from_str(VENUES_TOML).expect("index-schema/venues.toml is valid (tested)");
+    let file: VenueFile =
+        toml::from_str(VENUES_TOML).expect("index-schema/venues.toml is valid (tested)");
     let mut by_key = HashMap::new();
     for (i, v) in file.venue.iter().enumerate() {
         by_key.insert(key(&v.name), i);
@@ -41,7 +42,10 @@ static TABLE: Lazy<VenueTable> = Lazy::new(|| {
             by_key.insert(key(a), i);
         }
     }
-    VenueTable { venues: file.venue, by_key }
+    VenueTable {
+        venues: file.venue,
+        by_key,
+    }
 });
 
 /// Folds a spelling to its lookup key: lowercase, with spaces, dots, hyphens and underscores removed.
@@ -55,7 +59,9 @@ fn key(s: &str) -> String {
 /// The canonical acronym for a venue spelling (`nips` → `NeurIPS`), or `None` when unknown.
 pub fn normalize(spelling: &str) -> Option<&'static str> {
     let t: &'static VenueTable = &TABLE;
-    t.by_key.get(&key(spelling.trim())).map(|&i| t.venues[i].name.as_str())
+    t.by_key
+        .get(&key(spelling.trim()))
+        .map(|&i| t.venues[i].name.as_str())
 }
 
 /// The table entry for a canonical acronym.

@@ -46,6 +46,15 @@ pub fn parse(text: &str, path: &Path) -> Vec<Sighting> {
         .map(str::trim)
         .find(|l| l.starts_with("# "))
         .map(|l| l.trim_start_matches('#').trim().to_string())
-        .unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
-    vec![Sighting { title, text: text.to_string(), line: 1, ..Default::default() }]
+        .unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+    vec![Sighting {
+        title,
+        text: text.to_string(),
+        line: 1,
+        ..Default::default()
+    }]
 }

@@ -1,0 +1,256 @@
+//! The commands: wiring of stages behind each subcommand. Stages know nothing of this.
+
+use crate::cli::{Cli, ColorChoice, Command, Format};
+use crate::index::{IndexMeta, IndexStore};
+use crate::render::{self, Style};
+use crate::{decode, ingest, parse, query};
+use anyhow::{bail, Context, Result};
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Where the index lives when neither `--index` nor `PAPERSIFT_INDEX` says.
+pub fn default_index_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("papersift").join("index")
+}
+
+fn style_for(choice: ColorChoice, stream_is_tty: bool) -> Style {
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stream_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    Style { color }
+}
+
+/// Runs one command; `Ok` carries the exit status (search: 1 when nothing matched).
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let index_dir = cli.index.clone().unwrap_or_else(default_index_dir);
+    let style = style_for(cli.color, io::stdout().is_terminal());
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let code = match cli.command {
+        Command::Index {
+            paths,
+            strict,
+            quiet,
+        } => {
+            let roots = if paths.is_empty() {
+                remembered_roots(&index_dir)?
+            } else {
+                paths
+            };
+            index(&index_dir, &roots, strict, quiet, &mut out)?
+        }
+        Command::Reindex { quiet } => {
+            let roots = remembered_roots(&index_dir)?;
+            index(&index_dir, &roots, false, quiet, &mut out)?
+        }
+        Command::Search {
+            query,
+            limit,
+            offset,
+            format,
+        } => {
+            let store = IndexStore::open(&index_dir)?;
+            let req = query::SearchRequest {
+                query: query.join(" "),
+                limit,
+                offset,
+            };
+            let res = query::search(&store, &req)?;
+            match format {
+                Format::Text => render::search_text(&mut out, &res, offset, &style)?,
+                Format::Json => render::search_json(&mut out, &res)?,
+                Format::Jsonl => render::search_jsonl(&mut out, &res)?,
+            }
+            if res.total == 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Show { id, format } => {
+            let store = IndexStore::open(&index_dir)?;
+            let id = query::strip_arxiv_version(id.trim());
+            let Some(p) = store.get(id)? else {
+                bail!(
+                    "no paper with id {id:?} in the index at {}",
+                    index_dir.display()
+                );
+            };
+            match format {
+                Format::Text => render::paper_text(&mut out, &p, &style)?,
+                _ => {
+                    serde_json::to_writer_pretty(&mut out, &p)?;
+                    writeln!(out)?;
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Stats { format } => {
+            let store = IndexStore::open(&index_dir)?;
+            let size = store.size_on_disk()?;
+            let facets = query::facets::all(&store)?;
+            match format {
+                Format::Text => render::stats_text(&mut out, &store.meta, size, &facets, &style)?,
+                _ => {
+                    let mut v = serde_json::to_value(&store.meta)?;
+                    v["index_bytes"] = size.into();
+                    v["facets"] = facets;
+                    serde_json::to_writer_pretty(&mut out, &v)?;
+                    writeln!(out)?;
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Inspect { file, format } => {
+            inspect(&file, format, &mut out)?;
+            ExitCode::SUCCESS
+        }
+    };
+    out.flush()?;
+    Ok(code)
+}
+
+fn remembered_roots(index_dir: &Path) -> Result<Vec<PathBuf>> {
+    let store = IndexStore::open(index_dir)
+        .context("no folder given and no index to take the folders from")?;
+    if store.meta.roots.is_empty() {
+        bail!(
+            "the index at {} remembers no folders: give one, as in `papersift index FOLDER`",
+            index_dir.display()
+        );
+    }
+    Ok(store.meta.roots.clone())
+}
+
+fn index(
+    index_dir: &Path,
+    roots: &[PathBuf],
+    strict: bool,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let started = Instant::now();
+    let bar = if !quiet && io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {prefix} [{bar:30}] {pos}/{len} files  {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    let meta = ingest::build_index(index_dir, roots, |p| {
+        if let Some(b) = &bar {
+            b.set_length(p.files_total as u64);
+            b.set_position(p.files_done as u64);
+            b.set_prefix(p.phase);
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            b.set_message(format!(
+                "{} records  {:.1} MB/s",
+                p.records,
+                p.bytes_done as f64 / 1e6 / secs
+            ));
+        }
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    for s in &meta.skipped {
+        eprintln!("papersift: skipped {}: {}", s.path, s.reason);
+    }
+    summary(out, &meta, started.elapsed().as_secs_f64(), index_dir)?;
+    Ok(if strict && !meta.skipped.is_empty() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn summary(out: &mut dyn Write, m: &IndexMeta, secs: f64, dir: &Path) -> io::Result<()> {
+    writeln!(
+        out,
+        "indexed {} files ({:.1} MB) in {:.1} s: {} records, {} unique papers; {} skipped, {} repaired, {} flagged → {}",
+        m.files_read,
+        m.bytes_read as f64 / 1e6,
+        secs,
+        m.records,
+        m.papers,
+        m.skipped.len(),
+        m.repaired_files,
+        m.flagged.len(),
+        dir.display()
+    )
+}
+
+fn inspect(file: &Path, format: Format, out: &mut dyn Write) -> Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    if let Some(what) = crate::walk::sniff_binary(&bytes) {
+        bail!("{} is not text: {what}", file.display());
+    }
+    let d = decode::decode(&bytes);
+    let records = parse::parse(&d.text, file);
+    if format == Format::Text {
+        writeln!(out, "file      {}", file.display())?;
+        writeln!(out, "decoding  {}", serde_json::to_string(&d.report)?)?;
+        writeln!(out, "records   {}", records.len())?;
+        for (i, r) in records.iter().enumerate() {
+            writeln!(out, "\n[{}] line {}: {}", i + 1, r.line, r.title)?;
+            let show = |out: &mut dyn Write, k: &str, v: String| -> io::Result<()> {
+                if v.is_empty() {
+                    Ok(())
+                } else {
+                    writeln!(out, "    {k:<9} {v}")
+                }
+            };
+            show(out, "authors", r.authors.join("; "))?;
+            show(out, "venue", r.venue.clone().unwrap_or_default())?;
+            show(
+                out,
+                "year",
+                r.year.map(|y| y.to_string()).unwrap_or_default(),
+            )?;
+            show(out, "track", r.track.clone().unwrap_or_default())?;
+            show(out, "topics", r.topics.join(", "))?;
+            show(out, "arxiv", r.arxiv_id.clone().unwrap_or_default())?;
+            show(out, "urls", r.urls.join(" "))?;
+            show(out, "keywords", r.keywords.join(", "))?;
+            let preview: String = r
+                .text
+                .chars()
+                .take(160)
+                .collect::<String>()
+                .replace('\n', " ");
+            show(
+                out,
+                "text",
+                format!(
+                    "{preview}{}",
+                    if r.text.chars().count() > 160 {
+                        "…"
+                    } else {
+                        ""
+                    }
+                ),
+            )?;
+        }
+    } else {
+        let v = serde_json::json!({"file": file.to_string_lossy(), "decode": d.report, "records": records});
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

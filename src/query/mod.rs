@@ -1,0 +1,461 @@
+//! Query stage: query string → tantivy query → ranked hits with snippets.
+//!
+//! Han text is searched as a phrase of character bigrams (exact substring, whatever words
+//! jieba cut at index time), and boosted where the index's own word dictionary knows the
+//! words: no jieba dictionary is loaded on the query path.
+
+pub mod facets;
+pub mod parse;
+pub mod snippet;
+
+use crate::analyze::{self, Mode};
+use crate::index::schema::Fields;
+use crate::index::{doc, IndexStore, StoredPaper};
+use crate::meta::venue;
+use anyhow::Result;
+use parse::{QField, QueryNode};
+use serde::Serialize;
+use snippet::{Needles, Snippet};
+use std::ops::Bound;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, TantivyDocument, Term};
+
+pub use parse::parse_query;
+
+/// What to search and which page of results to return.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    /// The query as typed.
+    pub query: String,
+    /// Hits per page.
+    pub limit: usize,
+    /// Hits to skip.
+    pub offset: usize,
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// BM25 score with field boosts.
+    pub score: f32,
+    /// The paper's stored fields.
+    pub paper: StoredPaper,
+    /// Best passage with the query words marked.
+    pub snippet: Snippet,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResult {
+    /// The query as typed.
+    pub query: String,
+    /// Matching papers in all.
+    pub total: usize,
+    /// The requested page.
+    pub hits: Vec<Hit>,
+}
+
+// Field weights: a word in the title says more about a paper than one in its summary.
+const W_TITLE: f32 = 3.0;
+const W_KEYWORDS: f32 = 2.0;
+const W_BODY: f32 = 1.0;
+const W_VENUE_MATCH: f32 = 4.0;
+const W_YEAR_MATCH: f32 = 1.5;
+// Word-level match of a Han run: ranks whole-word hits above buried substrings.
+const W_HAN_WORD: f32 = 0.5;
+
+struct Compiler<'a> {
+    f: &'a Fields,
+    searcher: &'a Searcher,
+    needles: Needles,
+}
+
+fn boxed(q: impl Query + 'static) -> Box<dyn Query> {
+    Box::new(q)
+}
+
+fn boost(q: Box<dyn Query>, w: f32) -> Box<dyn Query> {
+    if (w - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        boxed(BoostQuery::new(q, w))
+    }
+}
+
+fn should(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match qs.len() {
+        0 => boxed(EmptyQuery),
+        1 => qs.into_iter().next().unwrap_or_else(|| boxed(EmptyQuery)),
+        _ => boxed(BooleanQuery::new(
+            qs.into_iter().map(|q| (Occur::Should, q)).collect(),
+        )),
+    }
+}
+
+fn terms_query(field: Field, terms: &[String]) -> Option<Box<dyn Query>> {
+    match terms.len() {
+        0 => None,
+        1 => Some(boxed(TermQuery::new(
+            Term::from_field_text(field, &terms[0]),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(boxed(PhraseQuery::new(
+            terms
+                .iter()
+                .map(|t| Term::from_field_text(field, t))
+                .collect(),
+        ))),
+    }
+}
+
+impl Compiler<'_> {
+    fn compile(&mut self, n: &QueryNode) -> Option<Box<dyn Query>> {
+        match n {
+            QueryNode::And { nodes } => {
+                let mut clauses = Vec::new();
+                let mut positive = false;
+                for c in nodes {
+                    if let QueryNode::Not { node } = c {
+                        let mut sub = Compiler {
+                            f: self.f,
+                            searcher: self.searcher,
+                            needles: Needles::default(),
+                        };
+                        if let Some(q) = sub.compile(node) {
+                            clauses.push((Occur::MustNot, q));
+                        }
+                    } else if let Some(q) = self.compile(c) {
+                        positive = true;
+                        clauses.push((Occur::Must, q));
+                    }
+                }
+                if clauses.is_empty() {
+                    return None;
+                }
+                if !positive {
+                    clauses.push((Occur::Must, boxed(AllQuery)));
+                }
+                Some(boxed(BooleanQuery::new(clauses)))
+            }
+            QueryNode::Or { nodes } => {
+                let qs: Vec<_> = nodes.iter().filter_map(|c| self.compile(c)).collect();
+                if qs.is_empty() {
+                    None
+                } else {
+                    Some(should(qs))
+                }
+            }
+            QueryNode::Not { node } => {
+                let mut sub = Compiler {
+                    f: self.f,
+                    searcher: self.searcher,
+                    needles: Needles::default(),
+                };
+                let q = sub.compile(node)?;
+                Some(boxed(BooleanQuery::new(vec![
+                    (Occur::Must, boxed(AllQuery)),
+                    (Occur::MustNot, q),
+                ])))
+            }
+            QueryNode::Term {
+                field,
+                text,
+                phrase,
+            } => self.term(*field, text, *phrase),
+        }
+    }
+
+    fn term(&mut self, field: Option<QField>, text: &str, phrase: bool) -> Option<Box<dyn Query>> {
+        let f = self.f;
+        match field {
+            None => self.text(
+                text,
+                phrase,
+                &[
+                    (f.title, f.title_bi, W_TITLE),
+                    (f.keywords, f.keywords_bi, W_KEYWORDS),
+                    (f.body, f.body_bi, W_BODY),
+                ],
+                true,
+            ),
+            Some(QField::Title) => self.text(text, phrase, &[(f.title, f.title_bi, 1.0)], false),
+            Some(QField::Author) => {
+                let toks: Vec<String> = analyze::tokens(text, Mode::Names)
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect();
+                terms_query(f.authors, &toks)
+            }
+            Some(QField::Venue) => match venue::normalize(text) {
+                Some(v) => Some(boxed(TermQuery::new(
+                    Term::from_field_text(f.venue, v),
+                    IndexRecordOption::Basic,
+                ))),
+                // Not a venue we know: look for the words instead of matching nothing.
+                None => self.term(None, text, phrase),
+            },
+            Some(QField::Year) => {
+                year_query(f.year, text).or_else(|| self.term(None, text, phrase))
+            }
+            Some(QField::Topic) => {
+                let t = text.trim().to_lowercase().replace([' ', '_'], "-");
+                Some(boxed(TermQuery::new(
+                    Term::from_field_text(f.topics, &t),
+                    IndexRecordOption::Basic,
+                )))
+            }
+            Some(QField::Arxiv) => {
+                let id = strip_arxiv_version(
+                    text.trim()
+                        .trim_start_matches("arXiv:")
+                        .trim_start_matches("arxiv:"),
+                );
+                Some(boxed(TermQuery::new(
+                    Term::from_field_text(f.arxiv_id, id),
+                    IndexRecordOption::Basic,
+                )))
+            }
+            Some(QField::Track) => Some(boxed(TermQuery::new(
+                Term::from_field_text(f.track, &text.trim().to_lowercase()),
+                IndexRecordOption::Basic,
+            ))),
+        }
+    }
+
+    /// Free text over (word field, bigram field, weight) triples. Each Han run and each
+    /// Latin word must match; with `meta_boost`, a venue or year word also matches papers
+    /// whose venue/year field says so.
+    fn text(
+        &mut self,
+        text: &str,
+        phrase: bool,
+        fields: &[(Field, Field, f32)],
+        meta_boost: bool,
+    ) -> Option<Box<dyn Query>> {
+        let mut groups: Vec<Box<dyn Query>> = Vec::new();
+        // Latin words: one group per word, or one phrase for a quoted phrase.
+        let latin: Vec<analyze::Tok> = analyze::tokens(text, Mode::Words)
+            .into_iter()
+            .filter(|t| !analyze::is_han(text[t.from..].chars().next().unwrap_or(' ')))
+            .collect();
+        let mut latin_units: Vec<(Vec<String>, &str)> = Vec::new();
+        if phrase {
+            if !latin.is_empty() {
+                latin_units.push((latin.iter().map(|t| t.text.clone()).collect(), text));
+            }
+        } else {
+            // Tokens from one whitespace-separated word (CVPR2023, ResNet-50) stay a phrase.
+            let mut cur: Vec<&analyze::Tok> = Vec::new();
+            for t in &latin {
+                if let Some(prev) = cur.last() {
+                    if !text[prev.to..t.from].chars().all(|c| !c.is_whitespace()) {
+                        latin_units.push((
+                            cur.iter().map(|t| t.text.clone()).collect(),
+                            &text[cur[0].from..prev.to],
+                        ));
+                        cur.clear();
+                    }
+                }
+                cur.push(t);
+            }
+            if let Some(last) = cur.last() {
+                latin_units.push((
+                    cur.iter().map(|t| t.text.clone()).collect(),
+                    &text[cur[0].from..last.to],
+                ));
+            }
+        }
+        for (terms, raw) in latin_units {
+            self.needles.add_latin(&terms);
+            let mut alts: Vec<Box<dyn Query>> = fields
+                .iter()
+                .filter_map(|&(wf, _, w)| terms_query(wf, &terms).map(|q| boost(q, w)))
+                .collect();
+            if meta_boost {
+                if let Some(v) = venue::normalize(raw) {
+                    alts.push(boost(
+                        boxed(TermQuery::new(
+                            Term::from_field_text(self.f.venue, v),
+                            IndexRecordOption::Basic,
+                        )),
+                        W_VENUE_MATCH,
+                    ));
+                }
+                if let Some(y) = as_year(raw) {
+                    alts.push(boost(
+                        boxed(TermQuery::new(
+                            Term::from_field_u64(self.f.year, y),
+                            IndexRecordOption::Basic,
+                        )),
+                        W_YEAR_MATCH,
+                    ));
+                }
+            }
+            groups.push(should(alts));
+        }
+        for run in analyze::han_runs(text) {
+            self.needles.add_han(&run);
+            groups.push(self.han_run(&run, fields));
+        }
+        match groups.len() {
+            0 => None,
+            1 => groups.pop(),
+            _ => Some(boxed(BooleanQuery::new(
+                groups.into_iter().map(|q| (Occur::Must, q)).collect(),
+            ))),
+        }
+    }
+
+    fn han_run(&self, run: &str, fields: &[(Field, Field, f32)]) -> Box<dyn Query> {
+        let bigrams: Vec<String> = analyze::tokens(run, Mode::HanBigrams)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        let must = should(
+            fields
+                .iter()
+                .filter_map(|&(_, bf, w)| terms_query(bf, &bigrams).map(|q| boost(q, w)))
+                .collect(),
+        );
+        let words =
+            self.segment_by_dictionary(run, fields.last().map(|x| x.0).unwrap_or(self.f.body));
+        if words.is_empty() {
+            return must;
+        }
+        let mut word_alts = Vec::new();
+        for &(wf, _, w) in fields {
+            for word in &words {
+                word_alts.push(boost(
+                    boxed(TermQuery::new(
+                        Term::from_field_text(wf, word),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    w * W_HAN_WORD,
+                ));
+            }
+        }
+        boxed(BooleanQuery::new(vec![
+            (Occur::Must, must),
+            (Occur::Should, should(word_alts)),
+        ]))
+    }
+
+    /// Cuts a Han run into words the index knows (longest match first), using the word
+    /// field's term dictionary instead of jieba's.
+    fn segment_by_dictionary(&self, run: &str, field: Field) -> Vec<String> {
+        let chars: Vec<char> = run.chars().collect();
+        let known = |s: &str| {
+            self.searcher
+                .doc_freq(&Term::from_field_text(field, s))
+                .map(|n| n > 0)
+                .unwrap_or(false)
+        };
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let mut took = 1;
+            for len in (2..=chars.len().saturating_sub(i).min(6)).rev() {
+                let w: String = chars[i..i + len].iter().collect();
+                if known(&w) {
+                    out.push(w);
+                    took = len;
+                    break;
+                }
+            }
+            i += took;
+        }
+        out
+    }
+}
+
+/// Removes a version suffix from an arXiv id (`2203.16427v2` → `2203.16427`).
+pub fn strip_arxiv_version(id: &str) -> &str {
+    match id.rfind('v') {
+        Some(p) if p > 0 && id[p + 1..].chars().all(|c| c.is_ascii_digit()) && p + 1 < id.len() => {
+            &id[..p]
+        }
+        _ => id,
+    }
+}
+
+fn as_year(s: &str) -> Option<u64> {
+    let y: u64 = s.trim().parse().ok()?;
+    (1900..=2100).contains(&y).then_some(y)
+}
+
+/// `2023`, `2021..2023`, `>=2022`, `>2022`, `<=2020`, `<2020`.
+fn year_query(field: Field, v: &str) -> Option<Box<dyn Query>> {
+    let v = v.trim();
+    let t = |y: u64| Term::from_field_u64(field, y);
+    let (lo, hi) = if let Some((a, b)) = v.split_once("..") {
+        let lo = if a.is_empty() {
+            Bound::Unbounded
+        } else {
+            Bound::Included(t(as_year(a)?))
+        };
+        let hi = if b.is_empty() {
+            Bound::Unbounded
+        } else {
+            Bound::Included(t(as_year(b)?))
+        };
+        (lo, hi)
+    } else if let Some(r) = v.strip_prefix(">=") {
+        (Bound::Included(t(as_year(r)?)), Bound::Unbounded)
+    } else if let Some(r) = v.strip_prefix('>') {
+        (Bound::Excluded(t(as_year(r)?)), Bound::Unbounded)
+    } else if let Some(r) = v.strip_prefix("<=") {
+        (Bound::Unbounded, Bound::Included(t(as_year(r)?)))
+    } else if let Some(r) = v.strip_prefix('<') {
+        (Bound::Unbounded, Bound::Excluded(t(as_year(r)?)))
+    } else {
+        return Some(boxed(TermQuery::new(
+            t(as_year(v)?),
+            IndexRecordOption::Basic,
+        )));
+    };
+    Some(boxed(RangeQuery::new(lo, hi)))
+}
+
+/// Runs a search: parse, compile, rank, fetch the page, cut snippets.
+pub fn search(store: &IndexStore, req: &SearchRequest) -> Result<SearchResult> {
+    let searcher = store.reader.searcher();
+    let mut c = Compiler {
+        f: &store.fields,
+        searcher: &searcher,
+        needles: Needles::default(),
+    };
+    let compiled = parse_query(&req.query).and_then(|n| c.compile(&n));
+    let Some(q) = compiled else {
+        return Ok(SearchResult {
+            query: req.query.clone(),
+            total: 0,
+            hits: Vec::new(),
+        });
+    };
+    let top = TopDocs::with_limit(req.limit.max(1))
+        .and_offset(req.offset)
+        .order_by_score();
+    let (docs, total) = searcher.search(&q, &(top, Count))?;
+    let mut hits = Vec::with_capacity(docs.len());
+    for (score, addr) in docs.into_iter().take(req.limit) {
+        let d: TantivyDocument = searcher.doc(addr)?;
+        let mut paper = doc::from_document(&d, &store.fields);
+        let snippet = snippet::best(&paper.text, &c.needles);
+        paper.text.clear();
+        hits.push(Hit {
+            score,
+            paper,
+            snippet,
+        });
+    }
+    Ok(SearchResult {
+        query: req.query.clone(),
+        total,
+        hits,
+    })
+}
