@@ -100,3 +100,108 @@ pub enum Command {
         format: Format,
     },
 }
+
+/// Subcommands whose positional arguments form a query, where `-word` means "without word".
+const QUERY_COMMANDS: &[&str] = &["search"];
+
+/// Rewrites argv so that query words starting with `-` (`-survey`) reach the query instead of
+/// being read as unknown flags: for query commands, every positional word is moved behind a
+/// `--`, in order, while real flags (and their values) stay in front. Uses clap's own view of
+/// which flags exist and which take values.
+pub fn normalize_args(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let Some(pos) = args
+        .iter()
+        .position(|a| QUERY_COMMANDS.iter().any(|c| a == *c))
+    else {
+        return args;
+    };
+    if args[..pos].iter().any(|a| a == "--") {
+        return args;
+    }
+    let Some(sub) = cmd.find_subcommand(args[pos].to_str().unwrap_or("")) else {
+        return args;
+    };
+    // (flag spelling, takes a value) for the subcommand's and the global arguments.
+    let mut flags: Vec<(String, bool)> = Vec::new();
+    for a in sub.get_arguments().chain(cmd.get_arguments()) {
+        let takes = a.get_action().takes_values();
+        if let Some(l) = a.get_long() {
+            flags.push((format!("--{l}"), takes));
+        }
+        if let Some(s) = a.get_short() {
+            flags.push((format!("-{s}"), takes));
+        }
+    }
+    flags.extend([("--help".to_string(), false), ("-h".to_string(), false)]);
+    let mut front: Vec<std::ffi::OsString> = args[..=pos].to_vec();
+    let mut words = Vec::new();
+    let mut rest = args[pos + 1..].iter();
+    while let Some(a) = rest.next() {
+        let s = a.to_string_lossy();
+        if s == "--" {
+            words.extend(rest.by_ref().cloned());
+            break;
+        }
+        let name = s.split_once('=').map(|(n, _)| n).unwrap_or(&s);
+        match flags.iter().find(|(f, _)| f == name) {
+            Some((_, takes)) => {
+                front.push(a.clone());
+                if *takes && !s.contains('=') {
+                    if let Some(v) = rest.next() {
+                        front.push(v.clone());
+                    }
+                }
+            }
+            None => words.push(a.clone()),
+        }
+    }
+    front.push("--".into());
+    front.extend(words);
+    front
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> Vec<String> {
+        normalize_args(s.split(' ').map(Into::into).collect())
+            .into_iter()
+            .map(|o| o.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn minus_words_stay_query_words_and_flags_stay_flags() {
+        assert_eq!(
+            norm("papersift search distillation -survey -n 5 --format=json venue:ICML"),
+            [
+                "papersift",
+                "search",
+                "-n",
+                "5",
+                "--format=json",
+                "--",
+                "distillation",
+                "-survey",
+                "venue:ICML"
+            ]
+        );
+        assert_eq!(
+            norm("papersift --index /x search -a b"),
+            ["papersift", "--index", "/x", "search", "--", "-a", "b"]
+        );
+        assert_eq!(
+            norm("papersift stats --format json"),
+            ["papersift", "stats", "--format", "json"]
+        );
+    }
+
+    #[test]
+    fn definitions_are_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -6,7 +6,9 @@ use papersift::cli::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(papersift::cli::normalize_args(
+        std::env::args_os().collect(),
+    ));
     match app::run(cli) {
         Ok(code) => code,
         Err(e) => {
