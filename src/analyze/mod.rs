@@ -26,6 +26,9 @@ pub enum Mode {
     HanBigrams,
     /// Unstemmed Latin words + single Han characters.
     Names,
+    /// Stemmed Latin words only: what a query compiles from its non-Han text, without
+    /// paying for jieba's dictionary.
+    Latin,
 }
 
 /// Tokenizer names as `index-schema/schema.toml` refers to them.
@@ -50,6 +53,11 @@ pub struct Tok {
 
 // Building jieba's dictionary costs 100+ ms, so only indexing pays for it, once per process.
 static JIEBA: Lazy<jieba_rs::Jieba> = Lazy::new(jieba_rs::Jieba::new);
+
+/// True once jieba's dictionary has been built in this process (the query path must not).
+pub fn jieba_loaded() -> bool {
+    Lazy::get(&JIEBA).is_some()
+}
 
 thread_local! {
     static STEMMER: frostem::Stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
@@ -129,7 +137,8 @@ pub fn analyze(text: &str, mode: Mode, mut sink: impl FnMut(Tok)) {
         let n = run.offsets.len() - 1;
         match (run.class, mode) {
             (Class::Letter | Class::Digit, Mode::HanBigrams) => {}
-            (Class::Letter, Mode::Words) => {
+            (Class::Han | Class::OtherCjk, Mode::Latin) => {}
+            (Class::Letter, Mode::Words | Mode::Latin) => {
                 sink(Tok {
                     text: stem(&run.folded),
                     from: run.offsets[0],

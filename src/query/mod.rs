@@ -239,10 +239,7 @@ impl Compiler<'_> {
     ) -> Option<Box<dyn Query>> {
         let mut groups: Vec<Box<dyn Query>> = Vec::new();
         // Latin words: one group per word, or one phrase for a quoted phrase.
-        let latin: Vec<analyze::Tok> = analyze::tokens(text, Mode::Words)
-            .into_iter()
-            .filter(|t| !analyze::is_han(text[t.from..].chars().next().unwrap_or(' ')))
-            .collect();
+        let latin: Vec<analyze::Tok> = analyze::tokens(text, Mode::Latin);
         let mut latin_units: Vec<(Vec<String>, &str)> = Vec::new();
         if phrase {
             if !latin.is_empty() {
