@@ -107,14 +107,16 @@ impl Fields {
             }
             Field::Affiliations => {}
             Field::Venue => {
+                let m = venue::find_in_labelled(v);
+                let named = m.is_some();
                 if self.venue.is_none() {
-                    self.venue = venue::find_in_labelled(v);
+                    self.venue = m;
                 }
                 if self.track.is_none() {
                     self.track = labels::track_in(v);
                 }
                 // A `Comments:` line without a venue is prose worth indexing.
-                return self.venue.is_some() || v.is_empty();
+                return named || v.is_empty();
             }
             Field::Track => {
                 if self.track.is_none() {
@@ -194,7 +196,10 @@ impl Fields {
         if !labels::is_venue_cue(line) {
             return false;
         }
-        let Some(m) = venue::find_in_labelled(line) else { return false };
+        // Prose says "widely accepted"; a cue needs the venue's year too, unless the line is
+        // short enough to be a note rather than a sentence.
+        let m = venue::find_in(line).or_else(|| (line.chars().count() <= 60).then(|| venue::find_in_labelled(line)).flatten());
+        let Some(m) = m else { return false };
         if self.venue.is_none() {
             self.venue = Some(m);
         }

@@ -62,6 +62,9 @@ fn link_share(line: &str) -> (usize, usize, usize) {
 
 /// Whether a line is mostly link text and short: a navigation entry, not prose.
 fn is_link_line(line: &str) -> bool {
+    if !line.contains("](") {
+        return false;
+    }
     let (visible, linked, n) = link_share(line);
     n >= 1 && visible <= 80 && linked * 10 >= visible * 6
 }
@@ -104,7 +107,8 @@ pub fn mark(lines: &[&str], start: usize, code: &[bool]) -> Vec<bool> {
             i += 1;
             continue;
         }
-        if text::is_markup_only(t) || has_junk_phrase(t) || is_anchor_line(t) {
+        // Phrases mark furniture lines, never headings: titles say "Empowered by…" too.
+        if text::is_markup_only(t) || (heading(t).is_none() && has_junk_phrase(t)) || is_anchor_line(t) {
             junk[i] = true;
             i += 1;
             continue;

@@ -97,8 +97,9 @@ pub fn build(doc: &Doc<'_>, span: &Span) -> Sighting {
             i += 1;
             continue;
         }
-        // Digest layouts put the author list in italics right under the title.
-        if !seen_content && f.authors.is_empty() && is_italic_line(t) {
+        // Digest layouts put the author list in italics right under a paper's title (on a
+        // single-paper page an italic first line is more often a remark).
+        if !seen_content && !span.whole_page && f.authors.is_empty() && is_italic_line(t) {
             f.authors = super::authors::split(t);
             seen_content = true;
             i += 1;

@@ -77,8 +77,11 @@ pub fn clean(raw: &str) -> String {
         }
         for p in labels::title_prefixes() {
             if let Some(r) = s.strip_prefix(p.as_str()) {
-                // Only a prefix when separated from the title (`论文解读--------X`, `论文解读：X`).
-                if r.starts_with(SEPARATORS) {
+                // Only a prefix when set off from the title (`论文解读--------X`, `论文解读：X`);
+                // a space alone sets off a CJK prefix but not an English word (`Notes on X`).
+                let rest = r.trim_start();
+                let marked = rest.len() < r.len() && p.chars().any(text::is_cjk) || rest.starts_with(SEPARATORS);
+                if marked && !rest.is_empty() {
                     s = r.trim_start_matches(SEPARATORS);
                 }
             }
