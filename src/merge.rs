@@ -60,7 +60,11 @@ pub enum PaperKey {
 
 /// Lowercased alphanumerics of a title (any script), so punctuation and spacing differences vanish.
 pub fn normalize_title(title: &str) -> String {
-    title.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    title
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The merge key of one sighting.
@@ -68,7 +72,11 @@ pub fn key_of(s: &Sighting) -> PaperKey {
     if let Some(a) = &s.arxiv_id {
         return PaperKey::Arxiv(a.clone());
     }
-    PaperKey::TitleAuthor(format!("{}|{}", normalize_title(&s.title), first_author_key(s)))
+    PaperKey::TitleAuthor(format!(
+        "{}|{}",
+        normalize_title(&s.title),
+        first_author_key(s)
+    ))
 }
 
 fn id_for(key: &PaperKey) -> String {
@@ -84,7 +92,10 @@ fn id_for(key: &PaperKey) -> String {
 /// First author's family name, folded: the last word of a spaced name (`Ada Lovelace` →
 /// `lovelace`), the whole name otherwise (`张三`).
 fn first_author_key(s: &Sighting) -> String {
-    let first = s.authors.first().map_or("", |a| a.split_whitespace().last().unwrap_or(""));
+    let first = s
+        .authors
+        .first()
+        .map_or("", |a| a.split_whitespace().last().unwrap_or(""));
     normalize_title(first)
 }
 
@@ -134,7 +145,10 @@ impl Groups {
 pub fn merge(sightings: impl IntoIterator<Item = (SourceRef, Sighting)>) -> Vec<Paper> {
     let items: Vec<(SourceRef, Sighting)> = sightings.into_iter().collect();
     let n = items.len();
-    let mut g = Groups { parent: (0..n).collect(), arxiv: items.iter().map(|(_, s)| s.arxiv_id.clone()).collect() };
+    let mut g = Groups {
+        parent: (0..n).collect(),
+        arxiv: items.iter().map(|(_, s)| s.arxiv_id.clone()).collect(),
+    };
     let mut by_arxiv: HashMap<&str, usize> = HashMap::new();
     let mut by_title_author: HashMap<String, usize> = HashMap::new();
     let mut by_title: HashMap<String, usize> = HashMap::new();
@@ -188,8 +202,11 @@ pub fn merge(sightings: impl IntoIterator<Item = (SourceRef, Sighting)>) -> Vec<
     order
         .into_iter()
         .filter_map(|r| {
-            let group: Vec<(SourceRef, Sighting)> =
-                members.remove(&r)?.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect();
+            let group: Vec<(SourceRef, Sighting)> = members
+                .remove(&r)?
+                .into_iter()
+                .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+                .collect();
             let key = group
                 .iter()
                 .find_map(|(_, s)| s.arxiv_id.clone().map(PaperKey::Arxiv))
@@ -208,10 +225,15 @@ fn push_unique(v: &mut Vec<String>, items: &[String]) {
 }
 
 fn merge_group(key: &PaperKey, group: Vec<(SourceRef, Sighting)>) -> Paper {
-    let mut p = Paper { id: id_for(key), ..Default::default() };
+    let mut p = Paper {
+        id: id_for(key),
+        ..Default::default()
+    };
     let mut passages: Vec<String> = Vec::new();
     for (src, s) in group {
-        if p.title.is_empty() || (p.arxiv_id.is_none() && s.arxiv_id.is_some() && !s.title.is_empty()) {
+        if p.title.is_empty()
+            || (p.arxiv_id.is_none() && s.arxiv_id.is_some() && !s.title.is_empty())
+        {
             // The arXiv listing's spelling of the title is the canonical one.
             p.title = s.title.clone();
         }
@@ -271,14 +293,31 @@ mod tests {
     }
 
     fn src(p: &str) -> SourceRef {
-        SourceRef { path: p.into(), line: 1 }
+        SourceRef {
+            path: p.into(),
+            line: 1,
+        }
     }
 
     #[test]
     fn same_arxiv_id_is_one_paper_with_every_source_and_distinct_text() {
         let papers = merge(vec![
-            (src("a.md"), s("Deep Nets", Some("2301.00001"), "Summary one.\n\nShared abstract.")),
-            (src("b.md"), s("Deep Nets", Some("2301.00001"), "Summary two.\n\nShared abstract.")),
+            (
+                src("a.md"),
+                s(
+                    "Deep Nets",
+                    Some("2301.00001"),
+                    "Summary one.\n\nShared abstract.",
+                ),
+            ),
+            (
+                src("b.md"),
+                s(
+                    "Deep Nets",
+                    Some("2301.00001"),
+                    "Summary two.\n\nShared abstract.",
+                ),
+            ),
             (src("c.md"), s("Other", Some("2301.00002"), "x")),
         ]);
         assert_eq!(papers.len(), 2);
@@ -324,7 +363,13 @@ mod tests {
         assert_eq!(papers.len(), 2);
         let mut bare = s("A Long Enough Title", None, "bare");
         bare.authors.clear();
-        let papers = merge(vec![(src("a.md"), s("A long enough title", Some("2301.00003"), "a")), (src("b.md"), bare)]);
+        let papers = merge(vec![
+            (
+                src("a.md"),
+                s("A long enough title", Some("2301.00003"), "a"),
+            ),
+            (src("b.md"), bare),
+        ]);
         assert_eq!(papers.len(), 1);
         assert_eq!(papers[0].sources.len(), 2);
     }

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn corpus(sub: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(sub);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(sub);
     if p.is_dir() {
         Some(p)
     } else {
@@ -24,7 +26,9 @@ fn squash(s: &str) -> String {
 
 #[test]
 fn daily_arxiv_ids_titles_authors_and_merge() {
-    let Some(root) = corpus("daily-arxiv") else { return };
+    let Some(root) = corpus("daily-arxiv") else {
+        return;
+    };
     let mut days: Vec<PathBuf> = std::fs::read_dir(root.join("md"))
         .expect("md dir")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -40,7 +44,9 @@ fn daily_arxiv_ids_titles_authors_and_merge() {
         let text = std::fs::read_to_string(md).expect("utf-8 md");
         let rel = PathBuf::from(format!("daily-arxiv/md/{day}.md"));
         let recs = parse(&text, &rel);
-        let jl = std::fs::read_to_string(root.join(format!("jsonl/{day}_AI_enhanced_Chinese.jsonl"))).expect("jsonl");
+        let jl =
+            std::fs::read_to_string(root.join(format!("jsonl/{day}_AI_enhanced_Chinese.jsonl")))
+                .expect("jsonl");
         let mut truth: HashMap<String, (String, Vec<String>)> = HashMap::new();
         for line in jl.lines().filter(|l| !l.trim().is_empty()) {
             let v: serde_json::Value = serde_json::from_str(line).expect("json line");
@@ -48,7 +54,11 @@ fn daily_arxiv_ids_titles_authors_and_merge() {
             let title = v["title"].as_str().unwrap_or_default().to_string();
             let authors = v["authors"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default();
             truth.insert(id, (title, authors));
         }
@@ -57,12 +67,22 @@ fn daily_arxiv_ids_titles_authors_and_merge() {
         assert_eq!(got, want, "{day}: arXiv ids differ");
         assert_eq!(recs.len(), truth.len(), "{day}: one record per paper");
         for r in &recs {
-            let Some((t, a)) = r.arxiv_id.as_ref().and_then(|id| truth.get(id)) else { continue };
+            let Some((t, a)) = r.arxiv_id.as_ref().and_then(|id| truth.get(id)) else {
+                continue;
+            };
             total += 1;
             titles_ok += usize::from(squash(&r.title) == squash(t));
             authors_ok += usize::from(&r.authors == a);
         }
-        all.extend(recs.into_iter().map(|r| (SourceRef { path: rel.clone(), line: r.line }, r)));
+        all.extend(recs.into_iter().map(|r| {
+            (
+                SourceRef {
+                    path: rel.clone(),
+                    line: r.line,
+                },
+                r,
+            )
+        }));
     }
     let parse_time = t0.elapsed();
     let n = all.len();
@@ -99,15 +119,20 @@ fn expected_venue(line: &str) -> Option<(String, u16)> {
 
 #[test]
 fn paper_notes_one_record_venue_title_and_no_related_block() {
-    let Some(root) = corpus("paper-notes") else { return };
-    let (mut notes, mut with_venue, mut venue_ok, mut with_h1, mut h1_ok, mut related_leak) = (0, 0, 0, 0, 0, 0);
+    let Some(root) = corpus("paper-notes") else {
+        return;
+    };
+    let (mut notes, mut with_venue, mut venue_ok, mut with_h1, mut h1_ok, mut related_leak) =
+        (0, 0, 0, 0, 0, 0);
     let mut misses: Vec<String> = Vec::new();
     let t0 = Instant::now();
     let mut bytes = 0usize;
     for e in walkdir::WalkDir::new(&root).sort_by_file_name() {
         let e = e.expect("walk");
         let p = e.path();
-        if !p.extension().is_some_and(|x| x == "md") || p.file_name().is_some_and(|n| n == "SOURCE.md") {
+        if p.extension().is_none_or(|x| x != "md")
+            || p.file_name().is_some_and(|n| n == "SOURCE.md")
+        {
             continue;
         }
         let text = std::fs::read_to_string(p).expect("utf-8 note");
@@ -117,13 +142,21 @@ fn paper_notes_one_record_venue_title_and_no_related_block() {
         notes += 1;
         assert_eq!(recs.len(), 1, "{}: one record per note", rel.display());
         let r = &recs[0];
-        if let Some(line) = text.lines().find(|l| l.trim_start_matches("- ").starts_with("**会议**")) {
+        if let Some(line) = text
+            .lines()
+            .find(|l| l.trim_start_matches("- ").starts_with("**会议**"))
+        {
             if let Some((v, y)) = expected_venue(line) {
                 with_venue += 1;
                 if r.venue.as_deref() == Some(v.as_str()) && r.year == Some(y) {
                     venue_ok += 1;
                 } else if misses.len() < 10 {
-                    misses.push(format!("{}: {line:?} -> {:?} {:?}", rel.display(), r.venue, r.year));
+                    misses.push(format!(
+                        "{}: {line:?} -> {:?} {:?}",
+                        rel.display(),
+                        r.venue,
+                        r.year
+                    ));
                 }
             }
         }
@@ -132,7 +165,11 @@ fn paper_notes_one_record_venue_title_and_no_related_block() {
             if squash(&r.title) == squash(h1) {
                 h1_ok += 1;
             } else if misses.len() < 20 {
-                misses.push(format!("{}: title {:?} vs H1 {h1:?}", rel.display(), r.title));
+                misses.push(format!(
+                    "{}: title {:?} vs H1 {h1:?}",
+                    rel.display(),
+                    r.title
+                ));
             }
         }
         // Titles of the related papers listed at the end must not be in this paper's text.
@@ -171,9 +208,15 @@ fn paper_notes_one_record_venue_title_and_no_related_block() {
 fn parse_throughput() {
     let Some(root) = corpus("") else { return };
     let mut files: Vec<(PathBuf, String)> = Vec::new();
-    for e in walkdir::WalkDir::new(&root).sort_by_file_name().into_iter().filter_map(Result::ok) {
+    for e in walkdir::WalkDir::new(&root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let p = e.path();
-        if p.extension().is_some_and(|x| x == "md") && p.file_name().is_some_and(|n| n != "SOURCE.md") {
+        if p.extension().is_some_and(|x| x == "md")
+            && p.file_name().is_some_and(|n| n != "SOURCE.md")
+        {
             if let Ok(t) = std::fs::read_to_string(p) {
                 files.push((p.strip_prefix(&root).unwrap().to_path_buf(), t));
             }

@@ -63,8 +63,14 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(find_date("daily/2026-06-01.md").as_deref(), Some("2026-06-01"));
-        assert_eq!(find_date("发布于2023年6月9日").as_deref(), Some("2023-06-09"));
+        assert_eq!(
+            find_date("daily/2026-06-01.md").as_deref(),
+            Some("2026-06-01")
+        );
+        assert_eq!(
+            find_date("发布于2023年6月9日").as_deref(),
+            Some("2023-06-09")
+        );
         assert_eq!(find_date("v12345-67-89"), None);
         assert_eq!(find_date("2023"), None);
     }

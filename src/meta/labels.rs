@@ -101,13 +101,19 @@ struct Tables {
 /// Folds a label for lookup: lowercase, without spaces and the markup around it.
 pub fn label_key(s: &str) -> String {
     s.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '_' | '【' | '】' | '[' | ']' | '#' | '`'))
+        .filter(|c| {
+            !c.is_whitespace() && !matches!(c, '*' | '_' | '【' | '】' | '[' | ']' | '#' | '`')
+        })
         .flat_map(char::to_lowercase)
         .collect()
 }
 
 fn alternation(words: &[String]) -> String {
-    words.iter().map(|w| regex::escape(&w.to_lowercase())).collect::<Vec<_>>().join("|")
+    words
+        .iter()
+        .map(|w| regex::escape(&w.to_lowercase()))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 /// An alternation where ASCII words match on ASCII word boundaries (which keep the regex on the
@@ -129,7 +135,8 @@ pub(crate) fn bounded(words: &[String]) -> String {
 
 static TABLES: Lazy<Tables> = Lazy::new(|| {
     // Shipped in the binary and parsed by a unit test: a failure is a build defect.
-    let file: LabelFile = toml::from_str(LABELS_TOML).expect("index-schema/labels.toml is valid (tested)");
+    let file: LabelFile =
+        toml::from_str(LABELS_TOML).expect("index-schema/labels.toml is valid (tested)");
     let mut by_label = HashMap::new();
     for (name, labels) in &file.fields {
         let field = Field::from_name(name).expect("labels.toml field names are known (tested)");
@@ -137,7 +144,8 @@ static TABLES: Lazy<Tables> = Lazy::new(|| {
             by_label.insert(label_key(l), field);
         }
     }
-    let cues = Regex::new(&format!("(?i){}", alternation(&file.venue_cues.phrases))).expect("cue regex");
+    let cues =
+        Regex::new(&format!("(?i){}", alternation(&file.venue_cues.phrases))).expect("cue regex");
     let tracks = file
         .track
         .into_iter()
@@ -147,7 +155,12 @@ static TABLES: Lazy<Tables> = Lazy::new(|| {
             (name, re)
         })
         .collect();
-    Tables { by_label, cues, tracks, prefixes: file.title.prefixes }
+    Tables {
+        by_label,
+        cues,
+        tracks,
+        prefixes: file.title.prefixes,
+    }
 });
 
 /// The field a label names (`**论文作者**` → `Authors`), if it is one.
@@ -162,7 +175,11 @@ pub fn is_venue_cue(line: &str) -> bool {
 
 /// The highest-priority track a text names (`workshop` > `findings` > `oral` > … > `poster`).
 pub fn track_in(text: &str) -> Option<&'static str> {
-    TABLES.tracks.iter().find(|(_, re)| re.is_match(text)).map(|(n, _)| *n)
+    TABLES
+        .tracks
+        .iter()
+        .find(|(_, re)| re.is_match(text))
+        .map(|(n, _)| *n)
 }
 
 /// The canonical track name for a spelling (`Poster` → `poster`).
@@ -199,7 +216,10 @@ mod tests {
 
     #[test]
     fn tracks_and_cues() {
-        assert_eq!(track_in("NeurIPS 2025 Workshop on X (Spotlight)"), Some("workshop"));
+        assert_eq!(
+            track_in("NeurIPS 2025 Workshop on X (Spotlight)"),
+            Some("workshop")
+        );
         assert_eq!(track_in("ACL 2025 (Oral, SAC Highlight)"), Some("oral"));
         assert_eq!(track_in("Posterior sampling"), None);
         assert!(is_venue_cue("PDF Accepted (Poster) at ICML 2025"));

@@ -48,6 +48,9 @@ struct Taxonomy {
     max_words: usize,
     /// CJK keywords by first character: `(keyword, topic index)`, longest first.
     by_first_char: HashMap<char, Vec<(String, usize)>>,
+    /// Which BMP characters start a CJK keyword: one array probe per character instead of a
+    /// hash lookup, since most characters start none.
+    starts: Vec<bool>,
 }
 
 /// Folds a label: lowercase, without spaces, `_`, `-`, `/`.
@@ -60,7 +63,8 @@ fn fold(s: &str) -> String {
 
 static TAXONOMY: Lazy<Taxonomy> = Lazy::new(|| {
     // Shipped in the binary and parsed by a unit test: a failure is a build defect.
-    let file: TopicFile = toml::from_str(TOPICS_TOML).expect("index-schema/topics.toml is valid (tested)");
+    let file: TopicFile =
+        toml::from_str(TOPICS_TOML).expect("index-schema/topics.toml is valid (tested)");
     let mut by_label = HashMap::new();
     let mut by_phrase = HashMap::new();
     let mut first_words = HashSet::new();
@@ -92,7 +96,21 @@ static TAXONOMY: Lazy<Taxonomy> = Lazy::new(|| {
     for v in by_first_char.values_mut() {
         v.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
     }
-    Taxonomy { topics: file.topic, by_label, by_phrase, first_words, max_words, by_first_char }
+    let mut starts = vec![false; 0x10000];
+    for c in by_first_char.keys() {
+        if let Some(slot) = starts.get_mut(*c as usize) {
+            *slot = true;
+        }
+    }
+    Taxonomy {
+        topics: file.topic,
+        by_label,
+        by_phrase,
+        first_words,
+        max_words,
+        by_first_char,
+        starts,
+    }
 });
 
 /// Words of a lowercase text: runs of ASCII alphanumerics and `'`. Hyphens separate words on
@@ -115,7 +133,9 @@ pub fn all() -> &'static [Topic] {
 /// `Diffusion Models`, `diffusion-models`, `3d_vision`, `cs.CV`), or `None` when unknown.
 pub fn normalize(value: &str) -> Option<&'static str> {
     let t: &'static Taxonomy = &TAXONOMY;
-    t.by_label.get(&fold(value.trim())).map(|&i| t.topics[i].id.as_str())
+    t.by_label
+        .get(&fold(value.trim()))
+        .map(|&i| t.topics[i].id.as_str())
 }
 
 /// Keyword hits per topic index in `text`, most hits first (ties: table order). English
@@ -156,7 +176,8 @@ fn hits(text: &str) -> Vec<(usize, usize)> {
         let mut rest = lower.as_str();
         while let Some(c) = rest.chars().next() {
             let mut step = c.len_utf8();
-            if let Some(cands) = t.by_first_char.get(&c) {
+            let maybe = t.starts.get(c as usize).copied().unwrap_or(true);
+            if let Some(cands) = maybe.then(|| t.by_first_char.get(&c)).flatten() {
                 if let Some((w, i)) = cands.iter().find(|(w, _)| rest.starts_with(w.as_str())) {
                     count(*i);
                     step = w.len();
@@ -176,7 +197,11 @@ pub fn classify(text: &str, labels: &[&str]) -> Vec<String> {
     let t: &'static Taxonomy = &TAXONOMY;
     let mut out: Vec<usize> = Vec::new();
     for l in labels {
-        let idx = t.by_label.get(&fold(l)).copied().or_else(|| hits(l).first().map(|h| h.0));
+        let idx = t
+            .by_label
+            .get(&fold(l))
+            .copied()
+            .or_else(|| hits(l).first().map(|h| h.0));
         if let Some(i) = idx {
             if !out.contains(&i) {
                 out.push(i);
@@ -201,7 +226,7 @@ pub fn classify_body(body: &str, have: &[String], room: usize, min_hits: usize) 
     let t: &'static Taxonomy = &TAXONOMY;
     // The opening of a record (summary, abstract) says what it is about; the rest would only
     // add noise and time.
-    let cut = body.char_indices().nth(3000).map_or(body.len(), |(i, _)| i);
+    let cut = body.char_indices().nth(2000).map_or(body.len(), |(i, _)| i);
     hits(&body[..cut])
         .into_iter()
         .filter(|&(i, n)| n >= min_hits && !have.iter().any(|h| *h == t.topics[i].id))
@@ -236,13 +261,19 @@ mod tests {
 
     #[test]
     fn classify_uses_labels_then_title_keywords() {
-        let t = classify("Diffusion Models for Medical Image Segmentation", &["3d_vision"]);
+        let t = classify(
+            "Diffusion Models for Medical Image Segmentation",
+            &["3d_vision"],
+        );
         assert_eq!(t[0], "3d-vision");
         assert!(t.contains(&"diffusion-models".to_string()));
         assert!(t.len() <= 3);
-        assert!(classify("Federated Learning with Noisy Clients", &[]).contains(&"federated-learning".to_string()));
+        assert!(classify("Federated Learning with Noisy Clients", &[])
+            .contains(&"federated-learning".to_string()));
         // `hallucinate` must not match inside other words; `sar` only as a word.
-        assert!(classify("Sarcasm detection", &[]).iter().all(|x| x != "remote-sensing"));
+        assert!(classify("Sarcasm detection", &[])
+            .iter()
+            .all(|x| x != "remote-sensing"));
         assert!(classify("联邦学习中的隐私保护", &[]).contains(&"federated-learning".to_string()));
     }
 }

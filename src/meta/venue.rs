@@ -33,7 +33,8 @@ struct VenueTable {
 
 static TABLE: Lazy<VenueTable> = Lazy::new(|| {
     // The file ships inside the binary and a unit test parses it, so a failure here is a build defect.
-    let file: VenueFile = toml::from_str(VENUES_TOML).expect("index-schema/venues.toml is valid (tested)");
+    let file: VenueFile =
+        toml::from_str(VENUES_TOML).expect("index-schema/venues.toml is valid (tested)");
     let mut by_key = HashMap::new();
     for (i, v) in file.venue.iter().enumerate() {
         by_key.insert(key(&v.name), i);
@@ -41,7 +42,10 @@ static TABLE: Lazy<VenueTable> = Lazy::new(|| {
             by_key.insert(key(a), i);
         }
     }
-    VenueTable { venues: file.venue, by_key }
+    VenueTable {
+        venues: file.venue,
+        by_key,
+    }
 });
 
 /// Folds a spelling to its lookup key: lowercase, with spaces, dots, hyphens and underscores removed.
@@ -55,7 +59,9 @@ fn key(s: &str) -> String {
 /// The canonical acronym for a venue spelling (`nips` → `NeurIPS`), or `None` when unknown.
 pub fn normalize(spelling: &str) -> Option<&'static str> {
     let t: &'static VenueTable = &TABLE;
-    t.by_key.get(&key(spelling.trim())).map(|&i| t.venues[i].name.as_str())
+    t.by_key
+        .get(&key(spelling.trim()))
+        .map(|&i| t.venues[i].name.as_str())
 }
 
 /// The table entry for a canonical acronym.
@@ -98,7 +104,11 @@ fn tokens(text: &str) -> Vec<Token<'_>> {
                 i += 1;
             }
             // Byte offsets are on ASCII boundaries, so slicing is safe.
-            out.push(Token { text: &text[start..i], start, end: i });
+            out.push(Token {
+                text: &text[start..i],
+                start,
+                end: i,
+            });
         } else {
             i += 1;
         }
@@ -140,7 +150,11 @@ fn plausible(written: &str, year: Option<u16>) -> bool {
 fn year_after(text: &str, toks: &[Token<'_>], next: usize, end: usize) -> Option<u16> {
     let t = toks.get(next)?;
     let gap = text.get(end..t.start)?;
-    if gap.chars().count() > 2 || !gap.chars().all(|c| matches!(c, ' ' | '\'' | '’' | '-' | '_' | '\u{3000}' | '@')) {
+    if gap.chars().count() > 2
+        || !gap
+            .chars()
+            .all(|c| matches!(c, ' ' | '\'' | '’' | '-' | '_' | '\u{3000}' | '@'))
+    {
         return None;
     }
     if t.text.len() == 2 && !(gap.contains('\'') || gap.contains('’')) {
@@ -156,15 +170,27 @@ fn scan(text: &str, need_year: bool) -> Option<Mention> {
     for i in 0..toks.len() {
         // Longest match first: full names span several tokens.
         for span in (1..=6usize).rev() {
-            let Some(last) = toks.get(i + span - 1) else { continue };
+            let Some(last) = toks.get(i + span - 1) else {
+                continue;
+            };
             let mut joined = String::new();
             for tk in &toks[i..i + span] {
                 joined.push_str(tk.text);
             }
-            let (name, attached) = if span == 1 { split_year(&joined) } else { (joined.as_str(), None) };
-            let Some(&idx) = t.by_key.get(&name.to_ascii_lowercase()) else { continue };
+            let (name, attached) = if span == 1 {
+                split_year(&joined)
+            } else {
+                (joined.as_str(), None)
+            };
+            let Some(&idx) = t.by_key.get(&name.to_ascii_lowercase()) else {
+                continue;
+            };
             let year = attached.or_else(|| year_after(text, &toks, i + span, last.end));
-            let written = if span == 1 { &toks[i].text[..name.len()] } else { name };
+            let written = if span == 1 {
+                &toks[i].text[..name.len()]
+            } else {
+                name
+            };
             if !plausible(written, year) {
                 continue;
             }
@@ -184,7 +210,13 @@ fn scan(text: &str, need_year: bool) -> Option<Mention> {
     }
     let (mut m, end) = first_without_year?;
     // `会议: CVPR (2023)`: a year elsewhere in a labelled line still belongs to the venue.
-    m.year = tokens(&text[end..]).iter().find_map(|tk| if tk.text.len() == 4 { year_of(tk.text) } else { None });
+    m.year = tokens(&text[end..]).iter().find_map(|tk| {
+        if tk.text.len() == 4 {
+            year_of(tk.text)
+        } else {
+            None
+        }
+    });
     Some(m)
 }
 
@@ -225,8 +257,18 @@ pub fn from_url(url: &str) -> Option<Mention> {
     }
     let m = find_in_labelled(rest)?;
     // Proceedings sites put the year in its own path segment.
-    let year = tokens(rest).iter().find_map(|t| if t.text.len() == 4 { year_of(t.text) } else { None });
-    Some(Mention { venue: m.venue, year, track: None })
+    let year = tokens(rest).iter().find_map(|t| {
+        if t.text.len() == 4 {
+            year_of(t.text)
+        } else {
+            None
+        }
+    });
+    Some(Mention {
+        venue: m.venue,
+        year,
+        track: None,
+    })
 }
 
 #[cfg(test)]
@@ -264,7 +306,10 @@ mod tests {
         assert_eq!(find_in("evaluated on CVPR benchmarks"), None);
         assert_eq!(find_in("visit www.example.com 2023"), None);
         let m = find_in("SPIGM@NeurIPS 2025 / AAAI 2026 (Oral)").unwrap();
-        assert_eq!((m.venue, m.year, m.track), ("NeurIPS", Some(2025), Some("oral")));
+        assert_eq!(
+            (m.venue, m.year, m.track),
+            ("NeurIPS", Some(2025), Some("oral"))
+        );
         let m = find_in("Advances in Neural Information Processing Systems 2022").unwrap();
         assert_eq!((m.venue, m.year), ("NeurIPS", Some(2022)));
     }
@@ -272,20 +317,32 @@ mod tests {
     #[test]
     fn labelled_lines_need_no_year() {
         let m = find_in_labelled("CVPR (Highlight)").unwrap();
-        assert_eq!((m.venue, m.year, m.track), ("CVPR", None, Some("highlight")));
+        assert_eq!(
+            (m.venue, m.year, m.track),
+            ("CVPR", None, Some("highlight"))
+        );
         let m = find_in_labelled("PDF Accepted (Poster) at ICML 2025").unwrap();
-        assert_eq!((m.venue, m.year, m.track), ("ICML", Some(2025), Some("poster")));
+        assert_eq!(
+            (m.venue, m.year, m.track),
+            ("ICML", Some(2025), Some("poster"))
+        );
         let m = find_in_labelled("ACL 2025 (Findings)").unwrap();
         assert_eq!(m.track, Some("findings"));
     }
 
     #[test]
     fn venue_from_urls() {
-        let m = from_url("https://openaccess.thecvf.com/content/CVPR2023/papers/X_CVPR_2023_paper.pdf").unwrap();
+        let m =
+            from_url("https://openaccess.thecvf.com/content/CVPR2023/papers/X_CVPR_2023_paper.pdf")
+                .unwrap();
         assert_eq!((m.venue, m.year), ("CVPR", Some(2023)));
         let m = from_url("https://aclanthology.org/2023.findings-emnlp.12.pdf").unwrap();
-        assert_eq!((m.venue, m.year, m.track), ("EMNLP", Some(2023), Some("findings")));
-        let m = from_url("https://proceedings.neurips.cc/paper_files/paper/2023/hash/abc.html").unwrap();
+        assert_eq!(
+            (m.venue, m.year, m.track),
+            ("EMNLP", Some(2023), Some("findings"))
+        );
+        let m = from_url("https://proceedings.neurips.cc/paper_files/paper/2023/hash/abc.html")
+            .unwrap();
         assert_eq!((m.venue, m.year), ("NeurIPS", Some(2023)));
         assert_eq!(from_url("https://www.example.com/a"), None);
     }

@@ -18,8 +18,34 @@ fn strip_brackets(s: &str) -> String {
 fn is_marker(c: char) -> bool {
     matches!(
         c,
-        '*' | '†' | '‡' | '§' | '¶' | '#' | '∗' | '✉' | '⋆' | '♠' | '♣' | '♦' | '♥' | '¹' | '²' | '³' | '⁴' | '⁵' | '⁶'
-            | '⁷' | '⁸' | '⁹' | '⁰' | '^' | '_' | '`' | '"' | '“' | '”'
+        '*' | '†'
+            | '‡'
+            | '§'
+            | '¶'
+            | '#'
+            | '∗'
+            | '✉'
+            | '⋆'
+            | '♠'
+            | '♣'
+            | '♦'
+            | '♥'
+            | '¹'
+            | '²'
+            | '³'
+            | '⁴'
+            | '⁵'
+            | '⁶'
+            | '⁷'
+            | '⁸'
+            | '⁹'
+            | '⁰'
+            | '^'
+            | '_'
+            | '`'
+            | '"'
+            | '“'
+            | '”'
     )
 }
 
@@ -41,11 +67,18 @@ fn clean_name(raw: &str) -> Option<String> {
             break;
         }
     }
-    let s = s.strip_prefix("by ").or_else(|| s.strip_prefix("By ")).unwrap_or(s);
+    let s = s
+        .strip_prefix("by ")
+        .or_else(|| s.strip_prefix("By "))
+        .unwrap_or(s);
     let name: String = s.chars().filter(|&c| !is_marker(c)).collect();
     let name = crate::parse::text::squash(&name);
     // A long or sentence-like piece is prose that followed the list, not a name.
-    if name.is_empty() || name.chars().count() > 60 || name.split_whitespace().count() > 6 || name.contains('@') {
+    if name.is_empty()
+        || name.chars().count() > 60
+        || name.split_whitespace().count() > 6
+        || name.contains('@')
+    {
         return None;
     }
     if name.chars().all(|c| !c.is_alphabetic()) {
@@ -73,7 +106,10 @@ pub fn split(line: &str) -> Vec<String> {
                 break;
             }
         }
-        if rest.chars().count() <= 12 && rest.chars().any(crate::parse::text::is_cjk) && (rest.contains('和') || rest.contains('及')) {
+        if rest.chars().count() <= 12
+            && rest.chars().any(crate::parse::text::is_cjk)
+            && (rest.contains('和') || rest.contains('及'))
+        {
             pieces.extend(rest.split(['和', '及']));
         } else {
             pieces.push(rest);
@@ -81,7 +117,11 @@ pub fn split(line: &str) -> Vec<String> {
     }
     let mut out: Vec<String> = Vec::new();
     for p in pieces {
-        let no_mail: String = p.split_whitespace().filter(|w| !w.contains('@')).collect::<Vec<_>>().join(" ");
+        let no_mail: String = p
+            .split_whitespace()
+            .filter(|w| !w.contains('@'))
+            .collect::<Vec<_>>()
+            .join(" ");
         if let Some(n) = clean_name(&no_mail) {
             if !out.contains(&n) {
                 out.push(n);
@@ -97,17 +137,32 @@ mod tests {
 
     #[test]
     fn english_lists() {
-        assert_eq!(split("Ann Lee*, Bo Wu†, and Cy Li"), vec!["Ann Lee", "Bo Wu", "Cy Li"]);
+        assert_eq!(
+            split("Ann Lee*, Bo Wu†, and Cy Li"),
+            vec!["Ann Lee", "Bo Wu", "Cy Li"]
+        );
         assert_eq!(split("*A B,C D*"), vec!["A B", "C D"]);
-        assert_eq!(split("Ann Lee (MIT), Bo Wu (a@b.com) et al."), vec!["Ann Lee", "Bo Wu"]);
+        assert_eq!(
+            split("Ann Lee (MIT), Bo Wu (a@b.com) et al."),
+            vec!["Ann Lee", "Bo Wu"]
+        );
         assert_eq!(split("Zhang San1,2, Li Si2"), vec!["Zhang San", "Li Si"]);
-        assert_eq!(split("Ann Lee ann@mit.edu, Bo Wu"), vec!["Ann Lee", "Bo Wu"]);
+        assert_eq!(
+            split("Ann Lee ann@mit.edu, Bo Wu"),
+            vec!["Ann Lee", "Bo Wu"]
+        );
     }
 
     #[test]
     fn chinese_lists() {
-        assert_eq!(split("张三（某大学），李四（某公司）、王五 等"), vec!["张三", "李四", "王五"]);
+        assert_eq!(
+            split("张三（某大学），李四（某公司）、王五 等"),
+            vec!["张三", "李四", "王五"]
+        );
         assert_eq!(split("张三和李四"), vec!["张三", "李四"]);
-        assert_eq!(split("Yuwen Pu, Yue Zheng, Shiji Zhao 等"), vec!["Yuwen Pu", "Yue Zheng", "Shiji Zhao"]);
+        assert_eq!(
+            split("Yuwen Pu, Yue Zheng, Shiji Zhao 等"),
+            vec!["Yuwen Pu", "Yue Zheng", "Shiji Zhao"]
+        );
     }
 }

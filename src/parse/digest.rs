@@ -8,12 +8,18 @@ use super::{text, title};
 /// A heading that is a link to a paper, optionally numbered: its title and URL.
 pub fn paper_heading(h: &str) -> Option<(String, String)> {
     let ls = text::links(h);
-    let l = ls.iter().rev().find(|l| !l.image && l.url.starts_with("http"))?;
+    let l = ls
+        .iter()
+        .rev()
+        .find(|l| !l.image && l.url.starts_with("http"))?;
     // Whatever precedes the link may only be numbering (`[3]`, `3.`); nothing may follow it.
     let before = h[..l.span.0].trim();
     let after = h[l.span.1..].trim();
     let numbering = before.is_empty()
-        || before.trim_matches(['[', ']', '(', ')', '.', '#', ' ']).chars().all(|c| c.is_ascii_digit())
+        || before
+            .trim_matches(['[', ']', '(', ')', '.', '#', ' '])
+            .chars()
+            .all(|c| c.is_ascii_digit())
         || title::strip_number(&format!("{before} x")).is_some_and(|r| r == "x");
     if !numbering || !after.trim_matches(['*', '_']).is_empty() {
         return None;
@@ -35,7 +41,12 @@ pub fn spans(doc: &Doc<'_>) -> Option<Vec<Span>> {
             }
         }
     }
-    let level = (1..=6u8).max_by_key(|l| (found.iter().filter(|f| f.1 == *l).count(), std::cmp::Reverse(*l)))?;
+    let level = (1..=6u8).max_by_key(|l| {
+        (
+            found.iter().filter(|f| f.1 == *l).count(),
+            std::cmp::Reverse(*l),
+        )
+    })?;
     found.retain(|f| f.1 == level);
     if found.len() < 2 {
         return None;
@@ -43,7 +54,9 @@ pub fn spans(doc: &Doc<'_>) -> Option<Vec<Span>> {
     let mut out = Vec::with_capacity(found.len());
     for (i, _, t, u) in found {
         // A record runs to the next heading of its level or higher (the next paper or section).
-        let end = (i + 1..doc.lines.len()).find(|&j| doc.heading(j).is_some_and(|(l, _)| l <= level)).unwrap_or(doc.lines.len());
+        let end = (i + 1..doc.lines.len())
+            .find(|&j| doc.heading(j).is_some_and(|(l, _)| l <= level))
+            .unwrap_or(doc.lines.len());
         out.push(Span {
             start: i,
             end,

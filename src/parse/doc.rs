@@ -76,18 +76,31 @@ fn code_marks(lines: &[&str]) -> Vec<bool> {
 }
 
 fn fm_str(fm: &FrontMatter, keys: &[&str]) -> Option<String> {
-    fm.get(keys).map(Value::joined).filter(|s| !s.trim().is_empty())
+    fm.get(keys)
+        .map(Value::joined)
+        .filter(|s| !s.trim().is_empty())
 }
 
 impl<'a> Doc<'a> {
     /// Reads a page.
     pub fn new(text: &'a str, path: &'a Path) -> Doc<'a> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+        let lines: Vec<&str> = text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .collect();
         let (fm, body) = frontmatter::parse(&lines);
         let code = code_marks(&lines);
         let junk = junk::mark(&lines, body, &code);
-        let mut doc = Doc { path, lines, body, fm, code, junk, page: Page::default() };
+        let mut doc = Doc {
+            path,
+            lines,
+            body,
+            fm,
+            code,
+            junk,
+            page: Page::default(),
+        };
         doc.page = doc.page_context();
         doc
     }
@@ -107,7 +120,10 @@ impl<'a> Doc<'a> {
         // Front matter keys that are labels (`authors`, `arxiv`, `code`, `tags`…) read like lines.
         for (k, v) in &fm.entries {
             if let Some(f) = crate::meta::labels::field_of(k) {
-                if !matches!(f, Field::Title | Field::Venue | Field::Date | Field::Keywords) {
+                if !matches!(
+                    f,
+                    Field::Title | Field::Venue | Field::Date | Field::Keywords
+                ) {
                     fields.take(f, &v.joined());
                 }
             }
@@ -117,7 +133,9 @@ impl<'a> Doc<'a> {
             .filter_map(|k| fm.get(&[k]))
             .flat_map(Value::items)
             .collect();
-        p.fm_title = fm_str(fm, &["title"]).map(|t| title::clean(&t)).filter(|t| !t.is_empty());
+        p.fm_title = fm_str(fm, &["title"])
+            .map(|t| title::clean(&t))
+            .filter(|t| !t.is_empty());
         p.h1 = (self.body..self.lines.len()).find_map(|i| match self.heading(i) {
             Some((1, h)) if !self.junk[i] => {
                 let t = title::clean(h);
@@ -128,20 +146,45 @@ impl<'a> Doc<'a> {
         p.date = fm_str(fm, &["date", "published", "created", "updated"])
             .and_then(|d| crate::meta::date::find_date(&d))
             .or_else(|| crate::meta::date::find_date(&self.path.to_string_lossy()));
-        p.url = fm_str(fm, &["url", "source", "link", "canonical", "original", "source_url", "permalink"])
-            .and_then(|u| text::urls(&u).into_iter().next())
-            .or_else(|| fields.page_url.clone());
-        let comps: Vec<String> = self.path.iter().map(|c| c.to_string_lossy().into_owned()).collect();
-        p.folders = comps.iter().take(comps.len().saturating_sub(1)).cloned().collect();
+        p.url = fm_str(
+            fm,
+            &[
+                "url",
+                "source",
+                "link",
+                "canonical",
+                "original",
+                "source_url",
+                "permalink",
+            ],
+        )
+        .and_then(|u| text::urls(&u).into_iter().next())
+        .or_else(|| fields.page_url.clone());
+        let comps: Vec<String> = self
+            .path
+            .iter()
+            .map(|c| c.to_string_lossy().into_owned())
+            .collect();
+        p.folders = comps
+            .iter()
+            .take(comps.len().saturating_sub(1))
+            .cloned()
+            .collect();
         let raw_title = fm_str(fm, &["title"]);
-        p.venue = fm_str(fm, &["venue", "conference", "会议", "journal", "publication"])
-            .and_then(|v| venue::find_in_labelled(&v))
-            .or_else(|| raw_title.as_deref().and_then(venue::find_in))
-            .or_else(|| p.h1.as_ref().and_then(|(i, _)| venue::find_in(self.lines[*i])))
-            .or_else(|| p.tags.iter().find_map(|t| venue::find_in(t)))
-            .or_else(|| fm_str(fm, &["description", "summary"]).and_then(|d| venue::find_in(&d)))
-            .or_else(|| comps.iter().find_map(|c| venue::find_in(c)))
-            .or_else(|| p.url.as_deref().and_then(venue::from_url));
+        p.venue = fm_str(
+            fm,
+            &["venue", "conference", "会议", "journal", "publication"],
+        )
+        .and_then(|v| venue::find_in_labelled(&v))
+        .or_else(|| raw_title.as_deref().and_then(venue::find_in))
+        .or_else(|| {
+            p.h1.as_ref()
+                .and_then(|(i, _)| venue::find_in(self.lines[*i]))
+        })
+        .or_else(|| p.tags.iter().find_map(|t| venue::find_in(t)))
+        .or_else(|| fm_str(fm, &["description", "summary"]).and_then(|d| venue::find_in(&d)))
+        .or_else(|| comps.iter().find_map(|c| venue::find_in(c)))
+        .or_else(|| p.url.as_deref().and_then(venue::from_url));
         p.fields = fields;
         p
     }

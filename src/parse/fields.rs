@@ -30,7 +30,10 @@ pub fn label_line(line: &str) -> Option<(Field, &str)> {
         return labels::field_of(&inner[..close]).map(|f| (f, v.trim()));
     }
     // Plain `Label: value`: the label is short and comes first.
-    let (pos, c) = s.char_indices().take(26).find(|&(_, c)| c == ':' || c == '：')?;
+    let (pos, c) = s
+        .char_indices()
+        .take(26)
+        .find(|&(_, c)| c == ':' || c == '：')?;
     let label = &s[..pos];
     let v = &s[pos + c.len_utf8()..];
     // `https://…` is not a label line.
@@ -82,8 +85,15 @@ fn push_url(v: &mut Vec<String>, u: &str) {
 /// Splits a keyword-ish value on `,` `，` `、` `;` `；` (and `/` for field labels).
 pub fn split_list(v: &str, slash: bool) -> Vec<String> {
     text::plain(v)
-        .split(|c: char| matches!(c, ',' | '，' | '、' | ';' | '；' | '|' | '｜') || (slash && c == '/'))
-        .map(|s| s.trim().trim_matches(['"', '\'', '`', '*', '#']).trim().to_string())
+        .split(|c: char| {
+            matches!(c, ',' | '，' | '、' | ';' | '；' | '|' | '｜') || (slash && c == '/')
+        })
+        .map(|s| {
+            s.trim()
+                .trim_matches(['"', '\'', '`', '*', '#'])
+                .trim()
+                .to_string()
+        })
         .filter(|s| !s.is_empty() && s.chars().count() <= 60)
         .collect()
 }
@@ -174,7 +184,11 @@ impl Fields {
             }
             Field::Category => {
                 if self.category.is_none() {
-                    self.category = v.split([' ', ',', ';', '(']).next().filter(|s| !s.is_empty()).map(str::to_string);
+                    self.category = v
+                        .split([' ', ',', ';', '('])
+                        .next()
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string);
                 }
             }
             Field::Date => {
@@ -198,7 +212,11 @@ impl Fields {
         }
         // Prose says "widely accepted"; a cue needs the venue's year too, unless the line is
         // short enough to be a note rather than a sentence.
-        let m = venue::find_in(line).or_else(|| (line.chars().count() <= 60).then(|| venue::find_in_labelled(line)).flatten());
+        let m = venue::find_in(line).or_else(|| {
+            (line.chars().count() <= 60)
+                .then(|| venue::find_in_labelled(line))
+                .flatten()
+        });
         let Some(m) = m else { return false };
         if self.venue.is_none() {
             self.venue = Some(m);
@@ -244,12 +262,27 @@ mod tests {
 
     #[test]
     fn label_forms() {
-        assert_eq!(label_line("**会议**: CVPR 2025  "), Some((Field::Venue, "CVPR 2025")));
-        assert_eq!(label_line("- **arXiv**: [1](u)"), Some((Field::Arxiv, "[1](u)")));
-        assert_eq!(label_line("**论文作者：** 张三"), Some((Field::Authors, "张三")));
+        assert_eq!(
+            label_line("**会议**: CVPR 2025  "),
+            Some((Field::Venue, "CVPR 2025"))
+        );
+        assert_eq!(
+            label_line("- **arXiv**: [1](u)"),
+            Some((Field::Arxiv, "[1](u)"))
+        );
+        assert_eq!(
+            label_line("**论文作者：** 张三"),
+            Some((Field::Authors, "张三"))
+        );
         assert_eq!(label_line("Authors:A, B"), Some((Field::Authors, "A, B")));
-        assert_eq!(label_line("【论文下载】[PDF](u)"), Some((Field::Pdf, "[PDF](u)")));
-        assert_eq!(label_line("Main category: cs.CV"), Some((Field::Category, "cs.CV")));
+        assert_eq!(
+            label_line("【论文下载】[PDF](u)"),
+            Some((Field::Pdf, "[PDF](u)"))
+        );
+        assert_eq!(
+            label_line("Main category: cs.CV"),
+            Some((Field::Category, "cs.CV"))
+        );
         assert_eq!(label_line("**领域现状**：…"), None);
         assert_eq!(label_line("https://example.com"), None);
         assert_eq!(label_line("We note: this is prose"), None);
@@ -259,10 +292,16 @@ mod tests {
     fn values() {
         let mut f = Fields::default();
         assert!(f.take(Field::Venue, "NeurIPS 2025 (Spotlight)"));
-        assert!(f.take(Field::Arxiv, "[2409.13222](https://arxiv.org/abs/2409.13222)"));
+        assert!(f.take(
+            Field::Arxiv,
+            "[2409.13222](https://arxiv.org/abs/2409.13222)"
+        ));
         assert!(f.take(Field::Authors, "张三（某大学），李四（某公司）"));
         let m = f.venue.clone().unwrap();
-        assert_eq!((m.venue, m.year, m.track), ("NeurIPS", Some(2025), Some("spotlight")));
+        assert_eq!(
+            (m.venue, m.year, m.track),
+            ("NeurIPS", Some(2025), Some("spotlight"))
+        );
         assert_eq!(f.arxiv.as_deref(), Some("2409.13222"));
         assert_eq!(f.authors, vec!["张三", "李四"]);
         assert!(!f.take(Field::Venue, "9 pages, 7 figures"));
@@ -271,7 +310,11 @@ mod tests {
     #[test]
     fn table() {
         let mut f = Fields::default();
-        let lines = ["| 会议 | 领域 | 关键词 |", "|---|---|---|", "| ACL 2025 | 其他 / 对齐 | SFT, DPO |"];
+        let lines = [
+            "| 会议 | 领域 | 关键词 |",
+            "|---|---|---|",
+            "| ACL 2025 | 其他 / 对齐 | SFT, DPO |",
+        ];
         assert_eq!(metadata_table(&lines, &mut f), 3);
         assert_eq!(f.venue.unwrap().venue, "ACL");
         assert_eq!(f.keywords, vec!["SFT", "DPO"]);

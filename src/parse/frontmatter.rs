@@ -39,7 +39,12 @@ pub struct FrontMatter {
 impl FrontMatter {
     /// The first value under any of `keys`.
     pub fn get(&self, keys: &[&str]) -> Option<&Value> {
-        keys.iter().find_map(|k| self.entries.iter().find(|(key, _)| key == k).map(|(_, v)| v))
+        keys.iter().find_map(|k| {
+            self.entries
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v)
+        })
     }
 }
 
@@ -89,12 +94,19 @@ fn flow_list(s: &str) -> Vec<String> {
 /// Reads front matter from the start of `lines`; returns it and the index of the first body
 /// line. Pages without front matter (or with an unterminated block) give `(default, 0)`.
 pub fn parse(lines: &[&str]) -> (FrontMatter, usize) {
-    let Some(first) = lines.first() else { return (FrontMatter::default(), 0) };
+    let Some(first) = lines.first() else {
+        return (FrontMatter::default(), 0);
+    };
     if first.trim_start_matches('\u{feff}').trim() != "---" {
         return (FrontMatter::default(), 0);
     }
     // A closing fence far down is more likely a horizontal rule than front matter.
-    let Some(end) = lines.iter().take(300).skip(1).position(|l| matches!(l.trim(), "---" | "...")).map(|p| p + 1)
+    let Some(end) = lines
+        .iter()
+        .take(300)
+        .skip(1)
+        .position(|l| matches!(l.trim(), "---" | "..."))
+        .map(|p| p + 1)
     else {
         return (FrontMatter::default(), 0);
     };
@@ -106,7 +118,9 @@ pub fn parse(lines: &[&str]) -> (FrontMatter, usize) {
         if line.starts_with([' ', '\t', '#']) || line.trim().is_empty() {
             continue;
         }
-        let Some((key, rest)) = line.split_once(':') else { continue };
+        let Some((key, rest)) = line.split_once(':') else {
+            continue;
+        };
         let key = key.trim().to_lowercase();
         let rest = rest.trim();
         // Indented continuation lines belong to this key.
@@ -124,7 +138,11 @@ pub fn parse(lines: &[&str]) -> (FrontMatter, usize) {
             Value::List(flow_list(&s))
         } else if rest.starts_with('>') || rest.starts_with('|') {
             let sep = if rest.starts_with('>') { " " } else { "\n" };
-            let parts: Vec<&str> = block.iter().map(|b| b.trim()).filter(|b| !b.is_empty()).collect();
+            let parts: Vec<&str> = block
+                .iter()
+                .map(|b| b.trim())
+                .filter(|b| !b.is_empty())
+                .collect();
             Value::Str(parts.join(sep))
         } else if rest.is_empty() && block.iter().any(|b| b.trim_start().starts_with("- ")) {
             Value::List(
@@ -160,7 +178,10 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         let (fm, body) = parse(&lines);
         assert_eq!(body, 9);
-        assert_eq!(fm.get(&["title"]), Some(&Value::Str("[论文解读] A: B".into())));
+        assert_eq!(
+            fm.get(&["title"]),
+            Some(&Value::Str("[论文解读] A: B".into()))
+        );
         assert_eq!(fm.get(&["tags"]).unwrap().items(), vec!["CVPR 2025", "x"]);
         assert_eq!(fm.get(&["kw"]).unwrap().items(), vec!["a", "b, c"]);
         assert_eq!(fm.get(&["authors"]).unwrap().joined(), "Ann, Bob");

@@ -23,7 +23,12 @@ struct Tables {
 static TABLES: Lazy<Tables> = Lazy::new(|| {
     // Shipped in the binary and parsed by a unit test: a failure is a build defect.
     let f: JunkFile = toml::from_str(JUNK_TOML).expect("index-schema/junk.toml is valid (tested)");
-    let alt = f.line_phrases.iter().map(|p| regex::escape(&p.to_lowercase())).collect::<Vec<_>>().join("|");
+    let alt = f
+        .line_phrases
+        .iter()
+        .map(|p| regex::escape(&p.to_lowercase()))
+        .collect::<Vec<_>>()
+        .join("|");
     Tables {
         phrases: Regex::new(&format!("(?i){alt}")).expect("junk regex"),
         blocks: f.block_headings.iter().map(|b| fold(b)).collect(),
@@ -46,13 +51,20 @@ pub fn has_junk_phrase(line: &str) -> bool {
 pub fn is_block_heading(s: &str) -> bool {
     let f = fold(&text::plain(s));
     // `相关文章推荐`, `Related articles:`: the phrase may carry a short tail.
-    !f.is_empty() && f.chars().count() <= 16 && TABLES.blocks.iter().any(|b| f == *b || (f.starts_with(b.as_str()) && f.chars().count() <= b.chars().count() + 3))
+    !f.is_empty()
+        && f.chars().count() <= 16
+        && TABLES.blocks.iter().any(|b| {
+            f == *b || (f.starts_with(b.as_str()) && f.chars().count() <= b.chars().count() + 3)
+        })
 }
 
 /// Visible characters of a line and how many of them are link text.
 fn link_share(line: &str) -> (usize, usize, usize) {
     let ls = text::links(line);
-    let linked: usize = ls.iter().map(|l| l.text.chars().filter(|c| !c.is_whitespace()).count()).sum();
+    let linked: usize = ls
+        .iter()
+        .map(|l| l.text.chars().filter(|c| !c.is_whitespace()).count())
+        .sum();
     let visible: usize = text::plain(line)
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '*' | '|' | '•' | '·' | '/' | '>'))
@@ -108,7 +120,10 @@ pub fn mark(lines: &[&str], start: usize, code: &[bool]) -> Vec<bool> {
             continue;
         }
         // Phrases mark furniture lines, never headings: titles say "Empowered by…" too.
-        if text::is_markup_only(t) || (heading(t).is_none() && has_junk_phrase(t)) || is_anchor_line(t) {
+        if text::is_markup_only(t)
+            || (heading(t).is_none() && has_junk_phrase(t))
+            || is_anchor_line(t)
+        {
             junk[i] = true;
             i += 1;
             continue;
@@ -191,7 +206,9 @@ mod tests {
 
     #[test]
     fn phrases_and_blocks() {
-        assert!(has_junk_phrase("本文来自互联网用户投稿，该文观点仅代表作者本人"));
+        assert!(has_junk_phrase(
+            "本文来自互联网用户投稿，该文观点仅代表作者本人"
+        ));
         assert!(has_junk_phrase("Copyright © 2024 Foo"));
         assert!(is_block_heading("相关文章"));
         assert!(is_block_heading("Related papers:"));

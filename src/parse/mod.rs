@@ -101,6 +101,47 @@ mod tests {
             let r = parse(t, Path::new("x/y.md"));
             assert_eq!(r.len(), 1, "{t:?}");
         }
-        assert_eq!(parse("", Path::new("notes/my_paper.md"))[0].title, "my_paper");
+        assert_eq!(
+            parse("", Path::new("notes/my_paper.md"))[0].title,
+            "my_paper"
+        );
+    }
+
+    #[test]
+    fn venue_from_folder_comment_and_url() {
+        let r = &parse(
+            "# Fast Nets\n\nWe make nets fast.",
+            Path::new("CVPR2025/misc/fast.md"),
+        )[0];
+        assert_eq!((r.venue.as_deref(), r.year), (Some("CVPR"), Some(2025)));
+        let r = &parse(
+            "# Fast Nets\n\nAccepted at ICML 2026 (Oral)\n\nWe make nets fast.",
+            Path::new("a.md"),
+        )[0];
+        assert_eq!(
+            (r.venue.as_deref(), r.year, r.track.as_deref()),
+            (Some("ICML"), Some(2026), Some("oral"))
+        );
+        assert!(!r.text.contains("Accepted"));
+        let page = "# Fast Nets\n\n**Paper**: [pdf](https://openaccess.thecvf.com/content/ICCV2023/papers/x.pdf)\n\nBody.";
+        let r = &parse(page, Path::new("a.md"))[0];
+        assert_eq!((r.venue.as_deref(), r.year), (Some("ICCV"), Some(2023)));
+        // Body text naming a benchmark is not a venue.
+        let r = &parse("# Fast Nets\n\nWe beat CVPR baselines.", Path::new("a.md"))[0];
+        assert_eq!(r.venue, None);
+    }
+
+    #[test]
+    fn year_falls_back_to_date_then_arxiv_id() {
+        let r = &parse("# T\n\n**arXiv**: 2203.16427v2", Path::new("notes/t.md"))[0];
+        assert_eq!(
+            (r.arxiv_id.as_deref(), r.year),
+            (Some("2203.16427"), Some(2022))
+        );
+        let r = &parse("# T\n\n**arXiv**: 2203.16427", Path::new("2024-01-05.md"))[0];
+        assert_eq!(
+            (r.date.as_deref(), r.year),
+            (Some("2024-01-05"), Some(2024))
+        );
     }
 }

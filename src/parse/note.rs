@@ -9,7 +9,12 @@ use super::{text, title};
 fn first_title_line(doc: &Doc<'_>) -> Option<(usize, String)> {
     (doc.body..doc.lines.len()).take(60).find_map(|i| {
         let t = doc.lines[i].trim();
-        if t.is_empty() || doc.junk[i] || doc.code[i] || t.starts_with('|') || super::fields::label_line(t).is_some() {
+        if t.is_empty()
+            || doc.junk[i]
+            || doc.code[i]
+            || t.starts_with('|')
+            || super::fields::label_line(t).is_some()
+        {
             return None;
         }
         let h = text::heading(t).map_or(t, |(_, h)| h);
@@ -31,7 +36,11 @@ pub fn span(doc: &Doc<'_>) -> Span {
     } else {
         (None, String::new())
     };
-    let layout = if !doc.fm.entries.is_empty() { "note" } else { "single" };
+    let layout = if !doc.fm.entries.is_empty() {
+        "note"
+    } else {
+        "single"
+    };
     Span {
         start: doc.body,
         end: doc.lines.len(),

@@ -16,7 +16,11 @@ pub fn spans(doc: &Doc<'_>) -> Option<Vec<Span>> {
             continue;
         }
         // The title is the nearest non-empty line above, unless that is itself a label.
-        let Some(t) = (doc.body..i).rev().take(3).find(|&j| !doc.lines[j].trim().is_empty() && !doc.junk[j]) else {
+        let Some(t) = (doc.body..i)
+            .rev()
+            .take(3)
+            .find(|&j| !doc.lines[j].trim().is_empty() && !doc.junk[j])
+        else {
             continue;
         };
         let line = doc.lines[t].trim();

@@ -113,6 +113,14 @@ pub fn build(doc: &Doc<'_>, span: &Span) -> Sighting {
                 continue;
             }
         }
+        // A bare label with nothing after it (`PDF`, `Abstract`) is a stub of a link or a
+        // section name; it says nothing about the paper.
+        if t.chars().count() <= 16
+            && crate::meta::labels::field_of(t.trim_end_matches([':', '：'])).is_some()
+        {
+            i += 1;
+            continue;
+        }
         if let Some((field, value)) = label_line(t) {
             if f.take(field, value) {
                 i += 1;
@@ -131,7 +139,8 @@ pub fn build(doc: &Doc<'_>, span: &Span) -> Sighting {
                 paras.line(&text::plain(h));
                 paras.flush();
             }
-            None => paras.line(&text::plain(t)),
+            // Blockquote markers are layout, not text.
+            None => paras.line(&text::plain(t.trim_start_matches(['>', ' ']))),
         }
         i += 1;
     }
@@ -167,13 +176,23 @@ fn finish(doc: &Doc<'_>, span: &Span, mut f: Fields, body: String) -> Sighting {
         _ => span.title.clone(),
     };
     let title = if title.is_empty() {
-        doc.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+        doc.path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
     } else {
         title
     };
-    let title_url_venue = span.title_url.as_deref().and_then(crate::meta::venue::from_url);
+    let title_url_venue = span
+        .title_url
+        .as_deref()
+        .and_then(crate::meta::venue::from_url);
     let own: Option<Mention> = f.venue.clone();
-    let chosen = own.clone().or(f.url_venue.clone()).or(title_url_venue).or(page.venue.clone());
+    let chosen = own
+        .clone()
+        .or(f.url_venue.clone())
+        .or(title_url_venue)
+        .or(page.venue.clone());
     let venue = chosen.as_ref().map(|m| m.venue.to_string());
     let mut year = chosen.as_ref().and_then(|m| m.year);
     if year.is_none() {
@@ -190,7 +209,10 @@ fn finish(doc: &Doc<'_>, span: &Span, mut f: Fields, body: String) -> Sighting {
         .or(f.track)
         .or(span.title_track)
         .or_else(|| chosen.as_ref().and_then(|m| m.track));
-    let arxiv_id = f.arxiv.clone().or_else(|| span.title_url.as_deref().and_then(text::arxiv_id));
+    let arxiv_id = f
+        .arxiv
+        .clone()
+        .or_else(|| span.title_url.as_deref().and_then(text::arxiv_id));
     let date = f.date.clone().or_else(|| page.date.clone());
     let year = year
         .or_else(|| date.as_deref().and_then(date::year_of_date))
@@ -213,7 +235,7 @@ fn finish(doc: &Doc<'_>, span: &Span, mut f: Fields, body: String) -> Sighting {
     }
     let mut topics = topic::classify(&strong, &labels);
     if topics.len() < 3 {
-        let more = topic::classify_body(&body, &topics, 3 - topics.len(), 2);
+        let more = topic::classify_body(&body, &topics, 3 - topics.len(), 3);
         topics.extend(more);
     }
     Sighting {

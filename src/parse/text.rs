@@ -92,12 +92,20 @@ pub fn arxiv_id(s: &str) -> Option<String> {
     if !(s.contains("rxiv") || s.contains("rXiv") || s.contains("RXIV") || s.contains("RXiv")) {
         return None;
     }
-    ARXIV.captures(s).and_then(|c| c.get(1)).map(|m| m.as_str().to_string())
+    ARXIV
+        .captures(s)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
 }
 
 /// A bare arXiv id (`2203.16427v2`, `hep-th/9901001`) in a value already known to be one.
 pub fn bare_arxiv_id(s: &str) -> Option<String> {
-    arxiv_id(s).or_else(|| BARE_ARXIV.captures(s).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()))
+    arxiv_id(s).or_else(|| {
+        BARE_ARXIV
+            .captures(s)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().to_string())
+    })
 }
 
 /// Collapses runs of whitespace to one space.
@@ -161,7 +169,11 @@ pub fn is_markup_only(line: &str) -> bool {
     }
     if t.starts_with("![") {
         let ls = links(t);
-        let covered: usize = ls.iter().filter(|l| l.image).map(|l| l.span.1 - l.span.0).sum();
+        let covered: usize = ls
+            .iter()
+            .filter(|l| l.image)
+            .map(|l| l.span.1 - l.span.0)
+            .sum();
         return covered + 2 >= t.len();
     }
     false
@@ -210,10 +222,22 @@ mod tests {
 
     #[test]
     fn arxiv_ids() {
-        assert_eq!(arxiv_id("https://arxiv.org/abs/2203.16427v3").as_deref(), Some("2203.16427"));
-        assert_eq!(arxiv_id("arXiv:hep-th/9901001").as_deref(), Some("hep-th/9901001"));
-        assert_eq!(arxiv_id("https://arxiv.org/pdf/2301.00001.pdf").as_deref(), Some("2301.00001"));
-        assert_eq!(bare_arxiv_id("[2409.13222](x)").as_deref(), Some("2409.13222"));
+        assert_eq!(
+            arxiv_id("https://arxiv.org/abs/2203.16427v3").as_deref(),
+            Some("2203.16427")
+        );
+        assert_eq!(
+            arxiv_id("arXiv:hep-th/9901001").as_deref(),
+            Some("hep-th/9901001")
+        );
+        assert_eq!(
+            arxiv_id("https://arxiv.org/pdf/2301.00001.pdf").as_deref(),
+            Some("2301.00001")
+        );
+        assert_eq!(
+            bare_arxiv_id("[2409.13222](x)").as_deref(),
+            Some("2409.13222")
+        );
         assert_eq!(bare_arxiv_id("10.1109/CVPR.2023"), None);
     }
 

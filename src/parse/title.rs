@@ -4,10 +4,15 @@
 use super::text;
 use crate::meta::{labels, venue};
 
-const SEPARATORS: &[char] = &['-', '—', '–', '_', ':', '：', '|', '｜', '·', '/', '>', '»', ' ', '\u{3000}', '\t', '=', '~'];
+const SEPARATORS: &[char] = &[
+    '-', '—', '–', '_', ':', '：', '|', '｜', '·', '/', '>', '»', ' ', '\u{3000}', '\t', '=', '~',
+];
 
 fn fold(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn is_prefix_word(s: &str) -> bool {
@@ -49,7 +54,10 @@ pub fn strip_number(s: &str) -> Option<&str> {
     let rest = if digits > 0 && digits <= 3 {
         &t[digits..]
     } else {
-        let cn = t.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).count();
+        let cn = t
+            .chars()
+            .take_while(|c| "一二三四五六七八九十".contains(*c))
+            .count();
         if cn == 0 || cn > 3 {
             return None;
         }
@@ -58,10 +66,15 @@ pub fn strip_number(s: &str) -> Option<&str> {
     };
     let after = rest.strip_prefix([')', '）', ']']).unwrap_or(rest);
     let sep = after.chars().next()?;
-    if !matches!(sep, '.' | '、' | ' ' | ':' | '：' | '|' | '｜' | ')' | '）' | '\u{3000}') && after.len() == rest.len() {
+    if !matches!(
+        sep,
+        '.' | '、' | ' ' | ':' | '：' | '|' | '｜' | ')' | '）' | '\u{3000}'
+    ) && after.len() == rest.len()
+    {
         return None;
     }
-    let out = after.trim_start_matches(['.', '、', ' ', ':', '：', '|', '｜', '\u{3000}', '-', '—']);
+    let out =
+        after.trim_start_matches(['.', '、', ' ', ':', '：', '|', '｜', '\u{3000}', '-', '—']);
     (!out.is_empty()).then_some(out)
 }
 
@@ -80,7 +93,8 @@ pub fn clean(raw: &str) -> String {
                 // Only a prefix when set off from the title (`论文解读--------X`, `论文解读：X`);
                 // a space alone sets off a CJK prefix but not an English word (`Notes on X`).
                 let rest = r.trim_start();
-                let marked = rest.len() < r.len() && p.chars().any(text::is_cjk) || rest.starts_with(SEPARATORS);
+                let marked = rest.len() < r.len() && p.chars().any(text::is_cjk)
+                    || rest.starts_with(SEPARATORS);
                 if marked && !rest.is_empty() {
                     s = r.trim_start_matches(SEPARATORS);
                 }
@@ -117,8 +131,14 @@ mod tests {
 
     #[test]
     fn prefixes_and_tags() {
-        assert_eq!(clean("[论文解读] 3D-GSW: Robust Watermarking"), "3D-GSW: Robust Watermarking");
-        assert_eq!(clean("论文解读--------Sparse Gates: A Study"), "Sparse Gates: A Study");
+        assert_eq!(
+            clean("[论文解读] 3D-GSW: Robust Watermarking"),
+            "3D-GSW: Robust Watermarking"
+        );
+        assert_eq!(
+            clean("论文解读--------Sparse Gates: A Study"),
+            "Sparse Gates: A Study"
+        );
         assert_eq!(clean("[CVPR 2025] **Title**"), "Title");
         assert_eq!(clean("Notes on Notes"), "Notes on Notes");
         assert_eq!(clean("[VOID] Tokens"), "[VOID] Tokens");
@@ -136,7 +156,13 @@ mod tests {
 
     #[test]
     fn tracks() {
-        assert_eq!(split_track("Fast Nets（Oral）"), ("Fast Nets".to_string(), Some("oral")));
-        assert_eq!(split_track("Fast Nets (v2)"), ("Fast Nets (v2)".to_string(), None));
+        assert_eq!(
+            split_track("Fast Nets（Oral）"),
+            ("Fast Nets".to_string(), Some("oral"))
+        );
+        assert_eq!(
+            split_track("Fast Nets (v2)"),
+            ("Fast Nets (v2)".to_string(), None)
+        );
     }
 }

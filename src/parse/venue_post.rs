@@ -22,21 +22,29 @@ fn candidate<'a>(doc: &Doc<'a>, i: usize) -> Option<(u8, &'a str)> {
     if let Some(b) = bold {
         return title::strip_number(b).map(|t| (7, t));
     }
-    if t.chars().next().is_some_and(|c| "一二三四五六七八九十".contains(c)) && t.chars().count() <= 150 {
+    if t.chars()
+        .next()
+        .is_some_and(|c| "一二三四五六七八九十".contains(c))
+        && t.chars().count() <= 150
+    {
         return title::strip_number(t).map(|t| (7, t));
     }
     None
 }
 
 fn is_paper_label(f: Field) -> bool {
-    matches!(f, Field::Authors | Field::Pdf | Field::Arxiv | Field::Code | Field::Title | Field::Venue)
+    matches!(
+        f,
+        Field::Authors | Field::Pdf | Field::Arxiv | Field::Code | Field::Title | Field::Venue
+    )
 }
 
 /// Record spans when at least two numbered sections of one level carry paper labels.
 pub fn spans(doc: &Doc<'_>) -> Option<Vec<Span>> {
     let n = doc.lines.len();
-    let cands: Vec<(usize, u8, &str)> =
-        (doc.body..n).filter_map(|i| candidate(doc, i).map(|(l, t)| (i, l, t))).collect();
+    let cands: Vec<(usize, u8, &str)> = (doc.body..n)
+        .filter_map(|i| candidate(doc, i).map(|(l, t)| (i, l, t)))
+        .collect();
     if cands.len() < 2 {
         return None;
     }
@@ -52,7 +60,10 @@ pub fn spans(doc: &Doc<'_>) -> Option<Vec<Span>> {
             let next = group.get(k + 1).map_or(n, |c| c.0);
             // A heading at the group's level or above closes the section (`## 写在最后`, the epilogue).
             let end = (i + 1..next)
-                .find(|&j| doc.heading(j).is_some_and(|(l, _)| l <= level.min(6) && (level <= 6 || l <= 2)))
+                .find(|&j| {
+                    doc.heading(j)
+                        .is_some_and(|(l, _)| l <= level.min(6) && (level <= 6 || l <= 2))
+                })
                 .unwrap_or(next);
             let labels: Vec<Field> = (i + 1..end)
                 .filter(|&j| !doc.junk[j] && !doc.code[j])
@@ -73,7 +84,10 @@ pub fn spans(doc: &Doc<'_>) -> Option<Vec<Span>> {
                 ..Span::default()
             });
         }
-        if evidence >= 2 && evidence * 2 >= spans.len() && best.as_ref().is_none_or(|b| evidence > b.0) {
+        if evidence >= 2
+            && evidence * 2 >= spans.len()
+            && best.as_ref().is_none_or(|b| evidence > b.0)
+        {
             best = Some((evidence, spans));
         }
     }
