@@ -43,9 +43,6 @@ fn is_marker(c: char) -> bool {
             | '^'
             | '_'
             | '`'
-            | '"'
-            | '“'
-            | '”'
     )
 }
 
@@ -76,7 +73,7 @@ fn clean_name(raw: &str) -> Option<String> {
     // A long or sentence-like piece is prose that followed the list, not a name.
     if name.is_empty()
         || name.chars().count() > 60
-        || name.split_whitespace().count() > 6
+        || name.split_whitespace().count() > 8
         || name.contains('@')
     {
         return None;
@@ -122,10 +119,9 @@ pub fn split(line: &str) -> Vec<String> {
             .filter(|w| !w.contains('@'))
             .collect::<Vec<_>>()
             .join(" ");
+        // No dedup: two authors may share a name.
         if let Some(n) = clean_name(&no_mail) {
-            if !out.contains(&n) {
-                out.push(n);
-            }
+            out.push(n);
         }
     }
     out
