@@ -182,11 +182,24 @@ impl<'a> Doc<'a> {
                 .and_then(|(i, _)| venue::find_in(self.lines[*i]))
         })
         .or_else(|| p.tags.iter().find_map(|t| venue::find_in(t)))
+        .or_else(|| self.first_line().and_then(venue::find_in))
         .or_else(|| fm_str(fm, &["description", "summary"]).and_then(|d| venue::find_in(&d)))
         .or_else(|| comps.iter().find_map(|c| venue::find_in(c)))
         .or_else(|| p.url.as_deref().and_then(venue::from_url));
         p.fields = fields;
         p
+    }
+
+    /// The page's first text line, when it has no front matter title: plain-text pages put
+    /// their title (`ECCV 2022 论文合集`) there.
+    fn first_line(&self) -> Option<&'a str> {
+        if self.fm.get(&["title"]).is_some() {
+            return None;
+        }
+        (self.body..self.lines.len())
+            .find(|&i| !self.junk[i] && !self.code[i] && !self.lines[i].trim().is_empty())
+            .map(|i| self.lines[i])
+            .filter(|l| l.chars().count() <= 120)
     }
 
     /// Whether line `i` is a labelled line of the given field (outside code and junk).

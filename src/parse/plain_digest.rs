@@ -24,7 +24,13 @@ pub fn spans(doc: &Doc<'_>) -> Option<Vec<Span>> {
             continue;
         };
         let line = doc.lines[t].trim();
-        if label_line(line).is_some() || line.chars().count() > 300 {
+        // `Title: X` above `Authors:` names the paper too; any other label line does not.
+        let line = match label_line(line) {
+            Some((Field::Title, v)) => v,
+            Some(_) => continue,
+            None => line,
+        };
+        if line.chars().count() > 300 {
             continue;
         }
         let raw = text::heading(line).map_or(line, |(_, h)| h);
@@ -50,4 +56,21 @@ pub fn spans(doc: &Doc<'_>) -> Option<Vec<Span>> {
         });
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::parse;
+    use std::path::Path;
+
+    #[test]
+    fn title_labels_and_numbered_titles() {
+        let page = "Title: Sparse Nets\nAuthors: Ann Lee, Bo Wu\nAbstract: We prune.\n\n2. Dense Nets\nAuthors: Cy Li\nWe grow.\n";
+        let r = parse(page, Path::new("d.txt"));
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].title, "Sparse Nets");
+        assert_eq!(r[0].authors, ["Ann Lee", "Bo Wu"]);
+        assert_eq!(r[1].title, "Dense Nets");
+        assert!(r[1].text.contains("We grow.") && !r[0].text.contains("Dense Nets"));
+    }
 }

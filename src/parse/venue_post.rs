@@ -93,3 +93,47 @@ pub fn spans(doc: &Doc<'_>) -> Option<Vec<Span>> {
     }
     best.map(|b| b.1)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::parse;
+    use std::path::Path;
+
+    #[test]
+    fn english_labels_under_numbered_headings() {
+        let page = "# Our favourite ACL 2024 papers\n\nIntro.\n\n### 1. Fast Parsing\nAuthors: Ann Lee (MIT), Bo Wu\nPaper: https://aclanthology.org/2024.acl-long.1.pdf\nWe parse fast.\n\n### 2. Slow Parsing (Findings)\nAuthors: Cy Li\nCode: https://github.com/x/y\nWe parse slowly.\n";
+        let r = parse(page, Path::new("blog/acl.md"));
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].title, "Fast Parsing");
+        assert_eq!(r[0].authors, ["Ann Lee", "Bo Wu"]);
+        assert_eq!(
+            (r[0].venue.as_deref(), r[0].year),
+            (Some("ACL"), Some(2024))
+        );
+        assert_eq!(
+            (r[1].title.as_str(), r[1].track.as_deref()),
+            ("Slow Parsing", Some("findings"))
+        );
+        assert_eq!(r[1].code_url.as_deref(), Some("https://github.com/x/y"));
+    }
+
+    #[test]
+    fn chinese_numbered_plain_lines() {
+        let page = "ECCV 2022 论文合集\n\n一、Depth Anything Small\n作者：张三（某大学）\n论文链接：https://example.org/a.pdf\n简介：单目深度估计。\n\n二、Seg Everything Tiny\n作者：李四\n论文链接：https://example.org/b.pdf\n简介：轻量分割。\n";
+        let r = parse(page, Path::new("eccv.txt"));
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].title, "Depth Anything Small");
+        assert_eq!(r[0].authors, ["张三"]);
+        assert_eq!(
+            (r[1].venue.as_deref(), r[1].year),
+            (Some("ECCV"), Some(2022))
+        );
+        assert_eq!(r[1].title, "Seg Everything Tiny");
+    }
+
+    #[test]
+    fn numbered_sections_of_one_paper_are_not_split() {
+        let page = "# One Paper\n\n**作者**: Ann Lee\n\n## 1. 方法\n我们提出方法。\n\n## 2. 实验\n结果很好。\n";
+        assert_eq!(parse(page, Path::new("n.md")).len(), 1);
+    }
+}
