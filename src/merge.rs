@@ -2,6 +2,8 @@
 //!
 //! Key: the arXiv id where known, else the normalized title + first author's family name.
 
+#![warn(missing_docs)]
+
 use crate::parse::Sighting;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

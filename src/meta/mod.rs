@@ -1,5 +1,7 @@
 //! Metadata normalization against the tables in `index-schema/`.
 
+#![warn(missing_docs)]
+
 pub mod date;
 pub mod labels;
 pub mod topic;

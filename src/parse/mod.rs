@@ -8,6 +8,8 @@
 //! [`Sighting`] by the same record builder, so labels, junk rules and metadata resolution are
 //! shared by all layouts.
 
+#![warn(missing_docs)]
+
 pub mod authors;
 pub mod digest;
 pub mod doc;
