@@ -28,20 +28,45 @@ pub fn paper_heading(h: &str) -> Option<(String, String)> {
     (!t.is_empty()).then(|| (t, l.url.to_string()))
 }
 
-/// Record spans when at least two headings of one level are paper links.
+/// Whether the first non-empty line after `i` lists authors (italic line or `Authors:` label).
+fn authors_follow(doc: &Doc<'_>, i: usize) -> bool {
+    let Some(j) = (i + 1..doc.lines.len())
+        .take(3)
+        .find(|&j| !doc.lines[j].trim().is_empty())
+    else {
+        return false;
+    };
+    let t = doc.lines[j].trim();
+    let italic = (t.starts_with('*') && !t.starts_with("**") || t.starts_with('_')) && t.len() > 2;
+    italic || doc.is_label(j, crate::meta::labels::Field::Authors)
+}
+
+/// Record spans when at least two headings of one level are paper links. Lines that are only a
+/// paper link (`**[Title](url)**`, `- [Title](url)`) count as level 7 when authors follow them.
 pub fn spans(doc: &Doc<'_>) -> Option<Vec<Span>> {
     let mut found: Vec<(usize, u8, String, String)> = Vec::new();
     for i in doc.body..doc.lines.len() {
-        if doc.junk[i] {
+        if doc.junk[i] || doc.code[i] {
             continue;
         }
         if let Some((level, h)) = doc.heading(i) {
             if let Some((t, u)) = paper_heading(h) {
                 found.push((i, level, t, u));
             }
+        } else if doc.lines[i].contains("](") {
+            let t = text::strip_list_marker(doc.lines[i]).trim();
+            let t = t
+                .strip_prefix("**")
+                .and_then(|r| r.strip_suffix("**"))
+                .unwrap_or(t);
+            if let Some((title, u)) = paper_heading(t) {
+                if authors_follow(doc, i) {
+                    found.push((i, 7, title, u));
+                }
+            }
         }
     }
-    let level = (1..=6u8).max_by_key(|l| {
+    let level = (1..=7u8).max_by_key(|l| {
         (
             found.iter().filter(|f| f.1 == *l).count(),
             std::cmp::Reverse(*l),
@@ -51,12 +76,17 @@ pub fn spans(doc: &Doc<'_>) -> Option<Vec<Span>> {
     if found.len() < 2 {
         return None;
     }
+    // Headings at this level or above close a record (the next paper or section); link lines
+    // (level 7) are closed by the next one or by a top-level section heading.
+    let closing = if level == 7 { 2 } else { level };
+    let n = doc.lines.len();
+    let starts: Vec<usize> = found.iter().map(|f| f.0).collect();
     let mut out = Vec::with_capacity(found.len());
-    for (i, _, t, u) in found {
-        // A record runs to the next heading of its level or higher (the next paper or section).
-        let end = (i + 1..doc.lines.len())
-            .find(|&j| doc.heading(j).is_some_and(|(l, _)| l <= level))
-            .unwrap_or(doc.lines.len());
+    for (k, (i, _, t, u)) in found.into_iter().enumerate() {
+        let next = starts.get(k + 1).copied().unwrap_or(n);
+        let end = (i + 1..next)
+            .find(|&j| doc.heading(j).is_some_and(|(l, _)| l <= closing))
+            .unwrap_or(next);
         out.push(Span {
             start: i,
             end,
@@ -82,5 +112,23 @@ mod tests {
         assert!(paper_heading("cs.CV [[Back]](#toc)").is_none());
         assert!(paper_heading("See [this](http://x) for more").is_none());
         assert!(paper_heading("3. [T](http://x)").is_some());
+    }
+
+    #[test]
+    fn link_lines_followed_by_authors() {
+        let page = "# Weekly picks\n\n**[Sparse Nets](https://arxiv.org/abs/2401.00001)**\n*Ann Lee, Bo Wu*\nWe prune.\n\n- [Dense Nets](https://arxiv.org/abs/2401.00002v2)\nAuthors: Cy Li\nWe grow.\n";
+        let r = crate::parse::parse(page, std::path::Path::new("w.md"));
+        assert_eq!(r.len(), 2);
+        assert_eq!(
+            (r[0].title.as_str(), r[0].arxiv_id.as_deref()),
+            ("Sparse Nets", Some("2401.00001"))
+        );
+        assert_eq!(r[0].authors, ["Ann Lee", "Bo Wu"]);
+        assert_eq!(
+            (r[1].title.as_str(), r[1].arxiv_id.as_deref()),
+            ("Dense Nets", Some("2401.00002"))
+        );
+        assert_eq!(r[1].authors, ["Cy Li"]);
+        assert!(r[1].text.contains("We grow.") && !r[0].text.contains("We grow."));
     }
 }

@@ -10,7 +10,7 @@ use crate::meta::labels::Field;
 /// Record spans when at least two `Authors:` lines each follow a title-like line.
 pub fn spans(doc: &Doc<'_>) -> Option<Vec<Span>> {
     let n = doc.lines.len();
-    let mut starts: Vec<(usize, usize, String)> = Vec::new();
+    let mut starts: Vec<(usize, Option<String>, String)> = Vec::new();
     for i in doc.body..n {
         if !doc.is_label(i, Field::Authors) {
             continue;
@@ -37,20 +37,23 @@ pub fn spans(doc: &Doc<'_>) -> Option<Vec<Span>> {
         let raw = title::strip_number(raw).unwrap_or(raw);
         let clean = title::clean(raw);
         if !clean.is_empty() {
-            starts.push((t, i, clean));
+            // A linked title line (`[Title](https://arxiv.org/abs/…)`) carries the paper's URL.
+            let url = text::urls(raw).into_iter().next();
+            starts.push((t, url, clean));
         }
     }
     if starts.len() < 2 {
         return None;
     }
     let mut out = Vec::with_capacity(starts.len());
-    for (k, (t, _, clean)) in starts.iter().enumerate() {
+    for (k, (t, url, clean)) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map_or(n, |s| s.0);
         out.push(Span {
             start: *t,
             end,
             title_lines: vec![*t],
             title: clean.clone(),
+            title_url: url.clone(),
             layout: "plain-digest",
             ..Span::default()
         });
