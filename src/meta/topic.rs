@@ -142,7 +142,8 @@ pub fn normalize(value: &str) -> Option<&'static str> {
 /// keywords match whole words (longest phrase first), CJK keywords match anywhere.
 fn hits(text: &str) -> Vec<(usize, usize)> {
     let t: &'static Taxonomy = &TAXONOMY;
-    let lower = text.to_lowercase();
+    // Keywords are lowercase ASCII or caseless CJK: ASCII folding is all a text needs.
+    let lower = text.to_ascii_lowercase();
     let mut counts: Vec<(usize, usize)> = Vec::new();
     let mut count = |i: usize| match counts.iter_mut().find(|(j, _)| *j == i) {
         Some((_, n)) => *n += 1,

@@ -106,7 +106,9 @@ pub fn build(doc: &Doc<'_>, span: &Span) -> Sighting {
             continue;
         }
         seen_content = true;
-        if t.starts_with('|') {
+        // Only a table's first row can head a metadata table; later rows are data.
+        let table_start = i == 0 || !doc.lines[i - 1].trim_start().starts_with('|');
+        if table_start && t.starts_with('|') {
             let k = metadata_table(&doc.lines[i..end], &mut f);
             if k > 0 {
                 i += k;
