@@ -150,7 +150,14 @@ pub fn is_markup_only(line: &str) -> bool {
     if t.is_empty() {
         return false;
     }
-    if matches!(t, "---" | "***" | "___" | "<br>" | "<br/>" | "<hr>") {
+    if matches!(t, "<br>" | "<br/>" | "<hr>") {
+        return true;
+    }
+    // Rules and setext underlines (`---`, `***`, `===`).
+    if t.len() >= 3
+        && t.bytes()
+            .all(|b| matches!(b, b'-' | b'*' | b'_' | b'=' | b' '))
+    {
         return true;
     }
     if t.starts_with('<') && t.ends_with('>') {
@@ -245,6 +252,8 @@ mod tests {
     fn plain_text() {
         assert_eq!(plain("see **[code](http://x)** ![img](a.png)"), "see code ");
         assert!(is_markup_only("<div id='cs.CV'></div>"));
+        assert!(is_markup_only("====="));
+        assert!(!is_markup_only("--flag"));
         assert!(is_markup_only("  <summary>Details</summary>"));
         assert!(!is_markup_only("<b>Bold</b> text and more words here"));
     }
