@@ -2,6 +2,8 @@
 //!
 //! Key: the arXiv id where known, else the normalized title + first author's family name.
 
+#![warn(missing_docs)]
+
 use crate::parse::Sighting;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -72,15 +74,10 @@ pub fn key_of(s: &Sighting) -> PaperKey {
     if let Some(a) = &s.arxiv_id {
         return PaperKey::Arxiv(a.clone());
     }
-    let first = s
-        .authors
-        .first()
-        .and_then(|a| a.split_whitespace().last())
-        .unwrap_or("");
     PaperKey::TitleAuthor(format!(
         "{}|{}",
         normalize_title(&s.title),
-        normalize_title(first)
+        first_author_key(s)
     ))
 }
 
@@ -94,23 +91,129 @@ fn id_for(key: &PaperKey) -> String {
     }
 }
 
-/// Groups sightings into papers. Output order: by first appearance.
-pub fn merge(sightings: impl IntoIterator<Item = (SourceRef, Sighting)>) -> Vec<Paper> {
-    let mut order: Vec<PaperKey> = Vec::new();
-    let mut groups: HashMap<PaperKey, Vec<(SourceRef, Sighting)>> = HashMap::new();
-    for (src, s) in sightings {
-        let k = key_of(&s);
-        let g = groups.entry(k.clone()).or_default();
-        if g.is_empty() {
-            order.push(k);
+/// First author's family name, folded: the last word of a spaced name (`Ada Lovelace` →
+/// `lovelace`), the whole name otherwise (`张三`).
+fn first_author_key(s: &Sighting) -> String {
+    let first = s
+        .authors
+        .first()
+        .map_or("", |a| a.split_whitespace().last().unwrap_or(""));
+    normalize_title(first)
+}
+
+/// Titles shorter than this (folded) are too generic to join records on their own.
+const MIN_TITLE_KEY: usize = 12;
+
+struct Groups {
+    parent: Vec<usize>,
+    arxiv: Vec<Option<String>>,
+}
+
+impl Groups {
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
         }
-        g.push((src, s));
+        i
     }
+
+    /// Joins two groups unless both carry different arXiv ids (then they are two papers that
+    /// happen to share a title and first author).
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return;
+        }
+        if let (Some(x), Some(y)) = (&self.arxiv[ra], &self.arxiv[rb]) {
+            if x != y {
+                return;
+            }
+        }
+        let (keep, gone) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        self.parent[gone] = keep;
+        if self.arxiv[keep].is_none() {
+            self.arxiv[keep] = self.arxiv[gone].take();
+        }
+    }
+}
+
+/// Groups sightings into papers. Output order: by first appearance.
+///
+/// Sightings are one paper when they share an arXiv id, or a normalized title and first
+/// author's family name; a sighting without authors joins the paper with the same (specific
+/// enough) title. So a venue post without arXiv id and the preprint's digest entry become one
+/// record carrying both the venue and the arXiv id.
+pub fn merge(sightings: impl IntoIterator<Item = (SourceRef, Sighting)>) -> Vec<Paper> {
+    let items: Vec<(SourceRef, Sighting)> = sightings.into_iter().collect();
+    let n = items.len();
+    let mut g = Groups {
+        parent: (0..n).collect(),
+        arxiv: items.iter().map(|(_, s)| s.arxiv_id.clone()).collect(),
+    };
+    let mut by_arxiv: HashMap<&str, usize> = HashMap::new();
+    let mut by_title_author: HashMap<String, usize> = HashMap::new();
+    let mut by_title: HashMap<String, usize> = HashMap::new();
+    for (i, (_, s)) in items.iter().enumerate() {
+        if let Some(a) = s.arxiv_id.as_deref() {
+            match by_arxiv.get(a) {
+                Some(&j) => g.union(j, i),
+                None => {
+                    by_arxiv.insert(a, i);
+                }
+            }
+        }
+    }
+    for (i, (_, s)) in items.iter().enumerate() {
+        let t = normalize_title(&s.title);
+        if t.is_empty() {
+            continue;
+        }
+        if !s.authors.is_empty() {
+            let k = format!("{t}|{}", first_author_key(s));
+            match by_title_author.get(&k) {
+                Some(&j) => g.union(j, i),
+                None => {
+                    by_title_author.insert(k, i);
+                }
+            }
+        }
+        if t.chars().count() >= MIN_TITLE_KEY {
+            by_title.entry(t).or_insert(i);
+        }
+    }
+    // Sightings without authors (a title-only mention) join the paper with that title.
+    for (i, (_, s)) in items.iter().enumerate() {
+        if s.authors.is_empty() {
+            if let Some(&j) = by_title.get(&normalize_title(&s.title)) {
+                g.union(j, i);
+            }
+        }
+    }
+    let mut order: Vec<usize> = Vec::new();
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..n {
+        let r = g.find(i);
+        let m = members.entry(r).or_default();
+        if m.is_empty() {
+            order.push(r);
+        }
+        m.push(i);
+    }
+    let mut slots: Vec<Option<(SourceRef, Sighting)>> = items.into_iter().map(Some).collect();
     order
         .into_iter()
-        .filter_map(|k| {
-            let g = groups.remove(&k)?;
-            Some(merge_group(&k, g))
+        .filter_map(|r| {
+            let group: Vec<(SourceRef, Sighting)> = members
+                .remove(&r)?
+                .into_iter()
+                .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+                .collect();
+            let key = group
+                .iter()
+                .find_map(|(_, s)| s.arxiv_id.clone().map(PaperKey::Arxiv))
+                .or_else(|| group.first().map(|(_, s)| key_of(s)))?;
+            Some(merge_group(&key, group))
         })
         .collect()
 }
@@ -130,7 +233,10 @@ fn merge_group(key: &PaperKey, group: Vec<(SourceRef, Sighting)>) -> Paper {
     };
     let mut passages: Vec<String> = Vec::new();
     for (src, s) in group {
-        if p.title.is_empty() {
+        if p.title.is_empty()
+            || (p.arxiv_id.is_none() && s.arxiv_id.is_some() && !s.title.is_empty())
+        {
+            // The arXiv listing's spelling of the title is the canonical one.
             p.title = s.title.clone();
         }
         if s.authors.len() > p.authors.len() {
@@ -231,5 +337,42 @@ mod tests {
         ]);
         assert_eq!(papers.len(), 1);
         assert!(papers[0].id.starts_with('h') && papers[0].id.len() == 17);
+    }
+
+    #[test]
+    fn venue_post_without_arxiv_joins_the_preprint() {
+        let mut post = s("Deep Nets: A Study", None, "post text");
+        post.venue = Some("CVPR".into());
+        post.year = Some(2023);
+        post.track = Some("oral".into());
+        let mut pre = s("Deep Nets: a study", Some("2301.00001"), "abstract");
+        pre.year = Some(2023);
+        let papers = merge(vec![(src("post.md"), post), (src("digest.md"), pre)]);
+        assert_eq!(papers.len(), 1);
+        let p = &papers[0];
+        assert_eq!(p.id, "2301.00001");
+        assert_eq!(p.venue.as_deref(), Some("CVPR"));
+        assert_eq!(p.track.as_deref(), Some("oral"));
+        assert!(p.text.contains("post text") && p.text.contains("abstract"));
+    }
+
+    #[test]
+    fn different_arxiv_ids_never_merge_and_title_only_mentions_join() {
+        let papers = merge(vec![
+            (src("a.md"), s("Same Title Here", Some("2301.00001"), "a")),
+            (src("b.md"), s("Same Title Here", Some("2301.00002"), "b")),
+        ]);
+        assert_eq!(papers.len(), 2);
+        let mut bare = s("A Long Enough Title", None, "bare");
+        bare.authors.clear();
+        let papers = merge(vec![
+            (
+                src("a.md"),
+                s("A long enough title", Some("2301.00003"), "a"),
+            ),
+            (src("b.md"), bare),
+        ]);
+        assert_eq!(papers.len(), 1);
+        assert_eq!(papers[0].sources.len(), 2);
     }
 }

@@ -1,3 +1,8 @@
 //! Metadata normalization against the tables in `index-schema/`.
 
+#![warn(missing_docs)]
+
+pub mod date;
+pub mod labels;
+pub mod topic;
 pub mod venue;
