@@ -1,6 +1,6 @@
 //! The commands: wiring of stages behind each subcommand. Stages know nothing of this.
 
-use crate::cli::{Cli, ColorChoice, Command, Format};
+use crate::cli::{Cli, ColorChoice, Command, Format, SortOrder};
 use crate::index::{IndexMeta, IndexStore};
 use crate::render::{self, Style};
 use crate::{decode, ingest, parse, query};
@@ -59,16 +59,32 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             limit,
             offset,
             format,
+            sort,
+            filters,
+            explain,
         } => {
             let store = IndexStore::open(&index_dir)?;
+            let filters = query::Filters {
+                venue: filters.venue,
+                year: filters.year,
+                topic: filters.topic,
+                author: filters.author,
+            };
             let req = query::SearchRequest {
-                query: query.join(" "),
+                query: filters.apply(&query.join(" ")),
                 limit,
                 offset,
+                sort: sort_of(sort),
+                explain,
             };
             let res = query::search(&store, &req)?;
             match format {
-                Format::Text => render::search_text(&mut out, &res, offset, &style)?,
+                Format::Text => {
+                    if let Some(e) = &res.explain {
+                        writeln!(out, "{}", serde_json::to_string_pretty(e)?)?;
+                    }
+                    render::search_text(&mut out, &res, offset, &style)?
+                }
                 Format::Json => render::search_json(&mut out, &res)?,
                 Format::Jsonl => render::search_jsonl(&mut out, &res)?,
             }
@@ -119,6 +135,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     out.flush()?;
     Ok(code)
+}
+
+fn sort_of(s: SortOrder) -> query::Sort {
+    match s {
+        SortOrder::Relevance => query::Sort::Relevance,
+        SortOrder::Year => query::Sort::Year,
+        SortOrder::Venue => query::Sort::Venue,
+    }
 }
 
 fn remembered_roots(index_dir: &Path) -> Result<Vec<PathBuf>> {

@@ -42,6 +42,34 @@ pub enum Format {
     Jsonl,
 }
 
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortOrder {
+    /// Best match first.
+    Relevance,
+    /// Newest first.
+    Year,
+    /// By venue name.
+    Venue,
+}
+
+/// Flags equal to the field syntax of the query language.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FilterArgs {
+    /// Only this venue (same as `venue:V`).
+    #[arg(long, value_name = "V")]
+    pub venue: Option<String>,
+    /// Only this year or range (same as `year:Y`: 2023, 2021..2023, >=2022).
+    #[arg(long, value_name = "Y", allow_hyphen_values = true)]
+    pub year: Option<String>,
+    /// Only this topic (same as `topic:T`).
+    #[arg(long, value_name = "T")]
+    pub topic: Option<String>,
+    /// Only papers by this author (same as `author:A`).
+    #[arg(long, value_name = "A")]
+    pub author: Option<String>,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -76,6 +104,14 @@ pub enum Command {
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Result order.
+        #[arg(long, value_enum, default_value_t = SortOrder::Relevance)]
+        sort: SortOrder,
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Print what was searched: the parsed query, filters, and why each hit scored.
+        #[arg(long)]
+        explain: bool,
     },
     /// Show one paper in full, with every file it was seen in.
     Show {

@@ -20,6 +20,8 @@ fn chinese_queries_do_not_build_the_jieba_dictionary() {
             query: q.into(),
             limit: 10,
             offset: 0,
+            sort: query::Sort::Relevance,
+            explain: false,
         };
         query::search(&store, &req).unwrap();
     }
@@ -29,6 +31,8 @@ fn chinese_queries_do_not_build_the_jieba_dictionary() {
             query: "农业".into(),
             limit: 10,
             offset: 0,
+            sort: query::Sort::Relevance,
+            explain: false,
         },
     )
     .unwrap();

@@ -11,7 +11,7 @@ pub mod snippet;
 use crate::analyze::{self, Mode};
 use crate::index::schema::Fields;
 use crate::index::{doc, IndexStore, StoredPaper};
-use crate::meta::venue;
+use crate::meta::{topic, venue};
 use anyhow::Result;
 use parse::{QField, QueryNode};
 use serde::Serialize;
@@ -36,6 +36,59 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Hits to skip.
     pub offset: usize,
+    /// Result order.
+    pub sort: Sort,
+    /// Also explain the parse and each hit's score.
+    pub explain: bool,
+}
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest first, then best match.
+    Year,
+    /// By venue name (papers without one last), then best match.
+    Venue,
+}
+
+/// Restrictions given as flags (`--venue`, `--year`…): the same as the field syntax.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// `venue:` value.
+    pub venue: Option<String>,
+    /// `year:` value (`2023`, `2021..2023`, `>=2022`).
+    pub year: Option<String>,
+    /// `topic:` value.
+    pub topic: Option<String>,
+    /// `author:` value.
+    pub author: Option<String>,
+}
+
+impl Filters {
+    /// Appends the filters to a query as field terms, so a flag means exactly what the field syntax means.
+    pub fn apply(&self, query: &str) -> String {
+        let mut q = query.to_string();
+        for (name, v) in [
+            ("venue", &self.venue),
+            ("year", &self.year),
+            ("topic", &self.topic),
+            ("author", &self.author),
+        ] {
+            if let Some(v) = v {
+                let v = v.replace('"', " ");
+                if v.contains(char::is_whitespace) {
+                    q.push_str(&format!(" {name}:\"{v}\""));
+                } else {
+                    q.push_str(&format!(" {name}:{v}"));
+                }
+            }
+        }
+        q
+    }
 }
 
 /// One result.
@@ -58,6 +111,11 @@ pub struct SearchResult {
     pub total: usize,
     /// The requested page.
     pub hits: Vec<Hit>,
+    /// Counts of all matches by venue, year and topic.
+    pub facets: serde_json::Value,
+    /// With `explain`: the parsed query and each hit's score explanation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<serde_json::Value>,
 }
 
 // Field weights: a word in the title says more about a paper than one in its summary.
@@ -203,7 +261,10 @@ impl Compiler<'_> {
                 year_query(f.year, text).or_else(|| self.term(None, text, phrase))
             }
             Some(QField::Topic) => {
-                let t = text.trim().to_lowercase().replace([' ', '_'], "-");
+                // Unknown topic names match nothing rather than everything; ids pass through.
+                let t = topic::normalize(text)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| text.trim().to_lowercase().replace([' ', '_'], "-"));
                 Some(boxed(TermQuery::new(
                     Term::from_field_text(f.topics, &t),
                     IndexRecordOption::Basic,
@@ -274,6 +335,31 @@ impl Compiler<'_> {
                 .filter_map(|&(wf, _, w)| terms_query(wf, &terms).map(|q| boost(q, w)))
                 .collect();
             if meta_boost {
+                // Folded, so ＣＶＰＲ and cvpr name the venue too.
+                let raw = analyze::fold_str(raw);
+                let raw = raw.as_str();
+                // "CVPR2023" / "CVPR 2023" in one word: the venue and year fields together.
+                if let [v, y] = terms.as_slice() {
+                    if let (Some(v), Some(y)) = (venue::normalize(v), as_year(y)) {
+                        let both = BooleanQuery::new(vec![
+                            (
+                                Occur::Must,
+                                boxed(TermQuery::new(
+                                    Term::from_field_text(self.f.venue, v),
+                                    IndexRecordOption::Basic,
+                                )),
+                            ),
+                            (
+                                Occur::Must,
+                                boxed(TermQuery::new(
+                                    Term::from_field_u64(self.f.year, y),
+                                    IndexRecordOption::Basic,
+                                )),
+                            ),
+                        ]);
+                        alts.push(boost(boxed(both), W_VENUE_MATCH));
+                    }
+                }
                 if let Some(v) = venue::normalize(raw) {
                     alts.push(boost(
                         boxed(TermQuery::new(
@@ -418,41 +504,132 @@ fn year_query(field: Field, v: &str) -> Option<Box<dyn Query>> {
     Some(boxed(RangeQuery::new(lo, hi)))
 }
 
-/// Runs a search: parse, compile, rank, fetch the page, cut snippets.
-pub fn search(store: &IndexStore, req: &SearchRequest) -> Result<SearchResult> {
-    let searcher = store.reader.searcher();
+/// Parses and compiles a query; `None` when nothing in it can be searched.
+fn compile(
+    store: &IndexStore,
+    searcher: &Searcher,
+    query: &str,
+) -> (Option<QueryNode>, Option<Box<dyn Query>>, Needles) {
     let mut c = Compiler {
         f: &store.fields,
-        searcher: &searcher,
+        searcher,
         needles: Needles::default(),
     };
-    let compiled = parse_query(&req.query).and_then(|n| c.compile(&n));
+    let parsed = parse_query(query);
+    let compiled = parsed.as_ref().and_then(|n| c.compile(n));
+    (parsed, compiled, c.needles)
+}
+
+/// Every match as (score, address), in the requested order.
+fn ranked(
+    searcher: &Searcher,
+    q: &dyn Query,
+    sort: Sort,
+    want: usize,
+) -> Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
+    if sort == Sort::Relevance {
+        let top = TopDocs::with_limit(want.max(1)).order_by_score();
+        let (docs, total) = searcher.search(q, &(top, Count))?;
+        return Ok((docs, total));
+    }
+    let total = searcher.search(q, &Count)?;
+    let all = searcher.search(q, &TopDocs::with_limit(total.max(1)).order_by_score())?;
+    // Sort keys from the columnar fast fields: no stored document is read for sorting.
+    let mut keyed: Vec<((u64, String), f32, tantivy::DocAddress)> = Vec::with_capacity(all.len());
+    let mut cols = std::collections::HashMap::new();
+    for (score, addr) in all {
+        let seg = searcher.segment_reader(addr.segment_ord);
+        if !cols.contains_key(&addr.segment_ord) {
+            let ff = seg.fast_fields();
+            cols.insert(
+                addr.segment_ord,
+                (ff.u64("year").ok(), ff.str("venue").ok().flatten()),
+            );
+        }
+        let (year_col, venue_col) = &cols[&addr.segment_ord];
+        let key = match sort {
+            Sort::Year => (
+                u64::MAX
+                    - year_col
+                        .as_ref()
+                        .and_then(|c| c.first(addr.doc_id))
+                        .unwrap_or(0),
+                String::new(),
+            ),
+            _ => {
+                let mut v = String::new();
+                let found = venue_col
+                    .as_ref()
+                    .and_then(|c| c.ords().first(addr.doc_id).map(|o| c.ord_to_str(o, &mut v)))
+                    .is_some();
+                // Papers without a venue sort after all venues.
+                (u64::from(!found), v.to_lowercase())
+            }
+        };
+        keyed.push((key, score, addr));
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    Ok((keyed.into_iter().map(|(_, s, a)| (s, a)).collect(), total))
+}
+
+/// Runs a search: parse, compile, rank, fetch the page, cut snippets, count facets.
+pub fn search(store: &IndexStore, req: &SearchRequest) -> Result<SearchResult> {
+    let searcher = store.reader.searcher();
+    let (parsed, compiled, needles) = compile(store, &searcher, &req.query);
     let Some(q) = compiled else {
+        let explain = req.explain.then(|| serde_json::json!({"parsed": parsed, "searched": "nothing: the query has no searchable words"}));
         return Ok(SearchResult {
             query: req.query.clone(),
             total: 0,
             hits: Vec::new(),
+            facets: serde_json::json!({}),
+            explain,
         });
     };
-    let top = TopDocs::with_limit(req.limit.max(1))
-        .and_offset(req.offset)
-        .order_by_score();
-    let (docs, total) = searcher.search(&q, &(top, Count))?;
-    let mut hits = Vec::with_capacity(docs.len());
-    for (score, addr) in docs.into_iter().take(req.limit) {
+    let (docs, total) = ranked(&searcher, q.as_ref(), req.sort, req.offset + req.limit)?;
+    let mut hits = Vec::with_capacity(req.limit);
+    let mut explained = Vec::new();
+    for (score, addr) in docs.into_iter().skip(req.offset).take(req.limit) {
         let d: TantivyDocument = searcher.doc(addr)?;
         let mut paper = doc::from_document(&d, &store.fields);
-        let snippet = snippet::best(&paper.text, &c.needles);
+        let snippet = snippet::best(&paper.text, &needles);
         paper.text.clear();
+        if req.explain {
+            let e = q.explain(&searcher, addr)?;
+            explained.push(serde_json::json!({"id": paper.id, "score": score, "why": serde_json::from_str::<serde_json::Value>(&e.to_pretty_json()).unwrap_or_default()}));
+        }
         hits.push(Hit {
             score,
             paper,
             snippet,
         });
     }
+    let facets = facets::count(store, q.as_ref())?;
+    let explain = req.explain.then(
+        || serde_json::json!({"parsed": parsed, "compiled": format!("{q:?}"), "hits": explained}),
+    );
     Ok(SearchResult {
         query: req.query.clone(),
         total,
         hits,
+        facets,
+        explain,
     })
+}
+
+/// Every matching paper (stored fields, full text) in the requested order: what `export` writes.
+pub fn search_all(store: &IndexStore, query: &str, sort: Sort) -> Result<Vec<StoredPaper>> {
+    let searcher = store.reader.searcher();
+    let (_, compiled, _) = compile(store, &searcher, query);
+    let Some(q) = compiled else {
+        return Ok(Vec::new());
+    };
+    let total = searcher.search(q.as_ref(), &Count)?;
+    let (docs, _) = ranked(&searcher, q.as_ref(), sort, total)?;
+    docs.into_iter()
+        .map(|(_, addr)| {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            Ok(doc::from_document(&d, &store.fields))
+        })
+        .collect()
 }

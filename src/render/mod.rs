@@ -127,6 +127,10 @@ pub fn search_text(
         }
         writeln!(w)?;
     }
+    let facet_line = facet_summary(&r.facets);
+    if !facet_line.is_empty() {
+        writeln!(w, "{}", style.paint(DIM, &facet_line))?;
+    }
     let shown = if r.hits.is_empty() {
         String::new()
     } else {
@@ -138,6 +142,30 @@ pub fn search_text(
         style.paint(DIM, &format!("{} papers match{shown}", r.total))
     )?;
     Ok(())
+}
+
+/// One line of the largest facet counts: `venue: CVPR 12, NeurIPS 5 · year: 2025 20 · …`.
+pub fn facet_summary(facets: &Value) -> String {
+    let mut parts = Vec::new();
+    for name in ["venue", "year", "topics"] {
+        let items: Vec<String> = facets[name]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .take(5)
+            .map(|b| {
+                let k = b[0]
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| b[0].to_string());
+                format!("{k} {}", b[1])
+            })
+            .collect();
+        if !items.is_empty() {
+            parts.push(format!("{name}: {}", items.join(", ")));
+        }
+    }
+    parts.join("  ·  ")
 }
 
 /// Converts a highlight byte range into character offsets (what most JSON consumers index by).
@@ -189,7 +217,12 @@ pub fn search_json(w: &mut dyn Write, r: &SearchResult) -> io::Result<()> {
         "query": r.query,
         "total": r.total,
         "hits": r.hits.iter().map(hit_json).collect::<Vec<_>>(),
+        "facets": r.facets,
     });
+    let mut v = v;
+    if let Some(e) = &r.explain {
+        v["explain"] = e.clone();
+    }
     serde_json::to_writer_pretty(&mut *w, &v)?;
     writeln!(w)
 }
@@ -210,12 +243,12 @@ pub fn paper_text(w: &mut dyn Write, p: &StoredPaper, style: &Style) -> io::Resu
         if v.is_empty() {
             Ok(())
         } else {
-            writeln!(w, "{:<9} {}", style.paint(BOLD, k), v)
+            writeln!(w, "{:<10} {}", style.paint(BOLD, k), v)
         }
     };
     field(w, "id", &p.id)?;
     field(w, "authors", &p.authors.join(", "))?;
-    field(w, "venue", &venue_year(p))?;
+    field(w, "published", &venue_year(p))?;
     field(w, "topics", &p.topics.join(", "))?;
     field(w, "keywords", &p.keywords.join(", "))?;
     field(w, "arXiv", p.arxiv_id.as_deref().unwrap_or(""))?;
