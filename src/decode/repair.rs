@@ -1,0 +1,373 @@
+//! Document-level mojibake repair (design §4.4 "Decision per line" and "Document").
+
+use std::collections::BTreeMap;
+
+use encoding_rs::{BIG5, GBK};
+use serde::{Deserialize, Serialize};
+
+use super::chains::{Chain, ChainData, Decoder};
+use super::cost::{is_cp1252_extra, text_cost};
+use super::tables::{is_double_moji, is_han_moji, TABLES};
+use super::viterbi::{self, TAU};
+
+/// What the mojibake repair did to a document (design §4.6).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct MojibakeReport {
+    /// The chain that repaired the most text (weighted by line length), if any.
+    pub dominant_chain: Option<String>,
+    /// Lines in the document.
+    pub lines_total: usize,
+    /// Lines repaired, per chain (a line repaired twice by one chain counts once).
+    pub lines_repaired: BTreeMap<String, usize>,
+    /// Characters before repair.
+    pub chars_in: usize,
+    /// Characters after repair.
+    pub chars_out: usize,
+    /// Bytes restored by insertion (dropped bytes and wildcards).
+    pub bytes_restored: usize,
+    /// Restored characters for which another restoration was plausible.
+    pub ambiguous_restorations: usize,
+    /// U+FFFD in the output.
+    pub unrecoverable_chars: usize,
+    /// `锟斤拷` markers found (each stands for two lost characters).
+    pub known_loss_markers: usize,
+    /// HTML numeric character references decoded (`&#xff0c;` → `，`).
+    pub entities_decoded: usize,
+    /// Lines that passed the cheap gate and were scored.
+    pub lines_scored: usize,
+}
+
+/// Maximum repeated passes per line (double mojibake needs two).
+const MAX_PASSES: usize = 3;
+
+/// Cheap per-line gate: true when a line may hold mojibake. Needs no tables.
+pub(crate) fn needs_look(line: &str) -> bool {
+    if line.is_ascii() {
+        return false;
+    }
+    let (mut prev_latin, mut prev_strong, mut double_run) = (false, false, 0u32);
+    for c in line.chars() {
+        let u = c as u32;
+        if u < 0x80 {
+            prev_latin = false;
+            prev_strong = false;
+            double_run = 0;
+            continue;
+        }
+        if (0x80..=0x9F).contains(&u) || c == '\u{FFFD}' || (0xE000..=0xF8FF).contains(&u) {
+            return true;
+        }
+        let strong = (0xA0..=0x7FF).contains(&u);
+        let latin = strong || is_cp1252_extra(c);
+        if latin && prev_latin && (strong || prev_strong) {
+            return true;
+        }
+        prev_latin = latin;
+        prev_strong = strong;
+        if is_han_moji(c) {
+            return true;
+        }
+        if is_double_moji(c) {
+            double_run += 1;
+            if double_run >= 3 {
+                return true;
+            }
+        } else {
+            double_run = 0;
+        }
+    }
+    false
+}
+
+/// The chain gate (§4.3): enough of the line is in the chain's alphabet and its strict transform
+/// decodes mostly without errors.
+fn chain_gate(cd: &ChainData, line: &[char]) -> bool {
+    let mut non_ascii = 0usize;
+    let mut in_alpha = 0usize;
+    for &c in line {
+        if !c.is_ascii() {
+            non_ascii += 1;
+            if cd.in_alphabet(c) {
+                in_alpha += 1;
+            }
+        }
+    }
+    if in_alpha == 0
+        || (in_alpha < 2 && in_alpha < non_ascii)
+        || (in_alpha as f32) < 0.3 * non_ascii as f32
+    {
+        return false;
+    }
+    let (errors, decoded) = strict_transform(cd, line);
+    errors as f32 <= 0.6 * decoded as f32 + 1.0
+}
+
+/// Decodes the first alternative of every alphabet character; returns (errors, non-ASCII output chars).
+fn strict_transform(cd: &ChainData, line: &[char]) -> (usize, usize) {
+    let mut bytes = Vec::with_capacity(line.len() * 2);
+    let (mut errors, mut decoded) = (0, 0);
+    let mut flush = |bytes: &mut Vec<u8>| {
+        if bytes.is_empty() {
+            return;
+        }
+        let text = match cd.decoder {
+            Decoder::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
+            Decoder::Dbcs(_) => {
+                let enc = if cd.chain == Chain::Big5Latin1 {
+                    BIG5
+                } else {
+                    GBK
+                };
+                enc.decode_without_bom_handling(bytes).0.into_owned()
+            }
+        };
+        for c in text.chars() {
+            if c == '\u{FFFD}' {
+                errors += 1;
+            }
+            if !c.is_ascii() {
+                decoded += 1;
+            }
+        }
+        bytes.clear();
+    };
+    for &c in line {
+        match cd.first(c) {
+            Some(a) => bytes.extend_from_slice(a.bytes()),
+            None => flush(&mut bytes),
+        }
+    }
+    flush(&mut bytes);
+    (errors, decoded)
+}
+
+/// Outcome of repairing one line.
+struct LineFix {
+    text: String,
+    chains: Vec<Chain>,
+    bytes_restored: usize,
+    ambiguous: usize,
+}
+
+/// Repairs one line: up to `MAX_PASSES` passes, each taking the cheapest gated chain if it beats
+/// the line as written. `dominant` always runs and gets τ−1 when `favour` is set.
+fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<LineFix> {
+    let t = &*TABLES;
+    let mut cur = line.to_string();
+    let mut fix = LineFix {
+        text: String::new(),
+        chains: Vec::new(),
+        bytes_restored: 0,
+        ambiguous: 0,
+    };
+    let mut chars: Vec<char> = Vec::new();
+    for _ in 0..MAX_PASSES {
+        chars.clear();
+        chars.extend(cur.chars());
+        let base = text_cost(&cur);
+        let mut best: Option<(Chain, viterbi::LineOut)> = None;
+        for chain in Chain::ALL {
+            let cd = chain.data();
+            if Some(chain) != dominant && !chain_gate(cd, &chars) {
+                continue;
+            }
+            let tau = if favour && Some(chain) == dominant {
+                TAU - 1.0
+            } else {
+                TAU
+            };
+            let out = viterbi::run(t, cd, &chars, tau);
+            if out.changed
+                && out.text != cur
+                && best.as_ref().is_none_or(|(_, b)| out.cost < b.cost)
+            {
+                best = Some((chain, out));
+            }
+        }
+        match best {
+            Some((chain, out)) if out.cost < base => {
+                fix.bytes_restored += out.bytes_restored;
+                fix.ambiguous += out.ambiguous;
+                if !fix.chains.contains(&chain) {
+                    fix.chains.push(chain);
+                }
+                cur = out.text;
+            }
+            _ => break,
+        }
+    }
+    if fix.chains.is_empty() {
+        return None;
+    }
+    fix.text = cur;
+    Some(fix)
+}
+
+/// Repairs mojibake in already-decoded text, line by line; clean lines come back byte-identical.
+pub fn repair_text(text: &str) -> (String, MojibakeReport) {
+    let mut rep = MojibakeReport {
+        chars_in: text.chars().count(),
+        ..Default::default()
+    };
+    let lines: Vec<&str> = text.split('\n').collect();
+    rep.lines_total = lines.len();
+    // Cheap gate first: a clean document never touches the scoring tables.
+    let looks: Vec<bool> = lines
+        .iter()
+        .map(|l| needs_look(l) || l.contains("锟斤拷"))
+        .collect();
+    if !looks.iter().any(|&b| b) {
+        let (out, n) = decode_entities(text);
+        rep.entities_decoded = n;
+        rep.chars_out = out.chars().count();
+        rep.unrecoverable_chars = out.matches('\u{FFFD}').count();
+        return (out, rep);
+    }
+    let mut out_lines: Vec<Option<LineFix>> = Vec::with_capacity(lines.len());
+    let mut bodies: Vec<String> = Vec::with_capacity(lines.len());
+    let mut votes: BTreeMap<Chain, usize> = BTreeMap::new();
+    for (line, &look) in lines.iter().zip(&looks) {
+        let (body, cr) = split_cr(line);
+        let mut body = body.to_string();
+        let markers = body.matches("锟斤拷").count();
+        if markers > 0 {
+            rep.known_loss_markers += markers;
+            body = body.replace("锟斤拷", "\u{FFFD}\u{FFFD}");
+        }
+        let fix = if look {
+            rep.lines_scored += 1;
+            repair_line(&body, None, false)
+        } else {
+            None
+        };
+        if let Some(f) = &fix {
+            if let Some(&c) = f.chains.first() {
+                *votes.entry(c).or_default() += body.len();
+            }
+        }
+        bodies.push(format!("{body}{cr}"));
+        out_lines.push(fix);
+    }
+    let dominant = votes.iter().max_by_key(|(_, &v)| v).map(|(&c, _)| c);
+    if let Some(dom) = dominant {
+        rep.dominant_chain = Some(dom.name().to_string());
+        // Pass 2: lines another chain won, and non-ASCII lines the gate let through, get the
+        // dominant chain with a lower entry cost.
+        for (i, body) in bodies.iter().enumerate() {
+            let redo = match &out_lines[i] {
+                Some(f) => f.chains.first() != Some(&dom),
+                None => !body.is_ascii(),
+            };
+            if redo {
+                let (b, _) = split_cr(body);
+                if let Some(f) = repair_line(b, Some(dom), true) {
+                    out_lines[i] = Some(f);
+                }
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, body) in bodies.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match &out_lines[i] {
+            Some(f) => {
+                let (_, cr) = split_cr(body);
+                out.push_str(&f.text);
+                out.push_str(cr);
+                rep.bytes_restored += f.bytes_restored;
+                rep.ambiguous_restorations += f.ambiguous;
+                for c in &f.chains {
+                    *rep.lines_repaired.entry(c.name().to_string()).or_default() += 1;
+                }
+            }
+            None => out.push_str(body),
+        }
+    }
+    let (out, n) = decode_entities(&out);
+    rep.entities_decoded = n;
+    rep.chars_out = out.chars().count();
+    rep.unrecoverable_chars = out.matches('\u{FFFD}').count();
+    (out, rep)
+}
+
+fn split_cr(line: &str) -> (&str, &str) {
+    match line.strip_suffix('\r') {
+        Some(b) => (b, "\r"),
+        None => (line, ""),
+    }
+}
+
+/// Decodes numeric character references to non-ASCII characters outside backtick code spans.
+/// ASCII references (`&#60;`) stay: they may be deliberate escapes.
+pub(crate) fn decode_entities(text: &str) -> (String, usize) {
+    if memchr::memmem::find(text.as_bytes(), b"&#").is_none() {
+        return (text.to_string(), 0);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut n = 0;
+    let mut in_code = false;
+    let mut rest = text;
+    while let Some(pos) = rest.find(['&', '`']) {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        if rest.starts_with('`') {
+            in_code = !in_code;
+            out.push('`');
+            rest = &rest[1..];
+            continue;
+        }
+        if !in_code {
+            if let Some((c, len)) = parse_entity(rest) {
+                out.push(c);
+                n += 1;
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        out.push('&');
+        rest = &rest[1..];
+    }
+    out.push_str(rest);
+    (out, n)
+}
+
+fn parse_entity(s: &str) -> Option<(char, usize)> {
+    let body = s.strip_prefix("&#")?;
+    let (digits, radix, skip) = match body.strip_prefix(['x', 'X']) {
+        Some(h) => (h, 16, 3),
+        None => (body, 10, 2),
+    };
+    let end = digits.find(';')?;
+    if end == 0 || end > 7 {
+        return None;
+    }
+    let v = u32::from_str_radix(&digits[..end], radix).ok()?;
+    let c = char::from_u32(v).filter(|&c| (c as u32) >= 0xA0 && c != '\u{FFFD}')?;
+    Some((c, skip + end + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities() {
+        assert_eq!(
+            decode_entities("a&#xff0c;b&#65;`&#xff0c;`").0,
+            "a，b&#65;`&#xff0c;`"
+        );
+    }
+
+    #[test]
+    fn gate() {
+        assert!(!needs_look(
+            "对比学习（Contrastive Learning）在 NeurIPS 2023 上很热门。"
+        ));
+        assert!(!needs_look("Jérôme Müller — “naïve” café, São Paulo"));
+        assert!(needs_look("è”é‚¦å¦ä¹ "));
+        assert!(needs_look("鍥剧墖"));
+        assert!(needs_look("莽戮聨氓聸垄"));
+    }
+}
