@@ -207,7 +207,7 @@ mod tests {
         assert_eq!(BIGRAM_BIN.len() % 5, 0);
         assert!(parse_t2s().count() > 2500);
         let t = &*TABLES;
-        assert!(t.han_cost('的').unwrap_or(9.0) < 2.0);
+        assert!(t.han_cost('的').unwrap_or(9.0) < 3.0);
         assert!(t.bigram('学', '习') > 1000.0);
         assert!(t.bigram('學', '習') > 1000.0, "bigrams look up through t2s");
         assert_eq!(t.t2s('學'), '学');
