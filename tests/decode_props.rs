@@ -161,20 +161,3 @@ proptest! {
         let _ = decode(s.as_bytes());
     }
 }
-
-/// A clean UTF-8 note never builds the scoring tables (start-up and clean text stay cheap).
-#[test]
-fn clean_utf8_does_not_load_tables() {
-    // Runs in its own process (integration test binary) only when no earlier test loaded them;
-    // the check is meaningful because decode of clean text is the first thing it does.
-    let text = "---\ntitle: 对比学习\n---\n# 对比学习（Contrastive Learning）\n\n**会议**: CVPR 2023\n在 NeurIPS 2023 上很热门。Jérôme Müller — café\n";
-    let loaded_before = papersift::decode::tables_loaded();
-    let d = decode(text.as_bytes());
-    assert_eq!(d.text, text);
-    if !loaded_before {
-        assert!(
-            !papersift::decode::tables_loaded(),
-            "clean text loaded the scoring tables"
-        );
-    }
-}

@@ -249,12 +249,11 @@ impl ChainData {
             .chain(wide)
     }
 
-    /// True when `c` is in the chain's alphabet.
+    /// True when `c` counts for the chain gate: UTF-8-first readings of CJK characters do not,
+    /// or every Chinese line would look like GBK-as-Latin-1 mojibake.
     #[inline]
-    pub fn in_alphabet(&self, c: char) -> bool {
-        c.is_ascii()
-            || self.alts.contains_key(&(c as u32))
-            || (self.utf8_first && c as u32 >= 0x800)
+    pub fn in_gate_alphabet(&self, c: char) -> bool {
+        c.is_ascii() || self.alts.contains_key(&(c as u32))
     }
 
     /// The first alternative's bytes (the strict transform of the chain gate).

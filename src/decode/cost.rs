@@ -2,6 +2,8 @@
 
 use super::tables::{Tables, TABLES};
 
+/// Minimum PMI of a pair that occurs inside a dictionary word.
+const ATTESTED_FLOOR: f32 = 0.5;
 /// Cost of an unknown BMP Han character.
 const HAN_UNKNOWN_BMP: f32 = 8.0;
 /// Cost of an unknown Han character outside the BMP.
@@ -173,8 +175,12 @@ pub(crate) fn pmi(t: &Tables, a: char, b: char) -> f32 {
         return 0.0;
     }
     let pb = cb / t.total as f32;
-    let p = (t.bigram(a, b) + 50.0 * pb) / (ca + 50.0);
-    (p / pb).log10().clamp(0.0, 3.0)
+    let bg = t.bigram(a, b);
+    let p = (bg + 50.0 * pb) / (ca + 50.0);
+    // A pair attested inside some dictionary word earns a floor: the dictionary's word
+    // frequencies are too low for rare-but-real pairs (时序) to beat chance otherwise.
+    let floor = if bg > 0.0 { ATTESTED_FLOOR } else { 0.0 };
+    (p / pb).log10().clamp(floor, 3.0)
 }
 
 /// Cost of emitting `c` after `prev` (`None` at the start of a line).

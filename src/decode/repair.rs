@@ -39,6 +39,11 @@ pub struct MojibakeReport {
 
 /// Maximum repeated passes per line (double mojibake needs two).
 const MAX_PASSES: usize = 3;
+/// Chains tried per line (after ranking by the strict transform's error share).
+const MAX_CHAINS: usize = 3;
+/// A chain is tried when its strict transform costs at most this factor (plus a little) more per
+/// character than the best chain's: far worse strict readings never win the Viterbi either.
+const CHAIN_MARGIN: f32 = 1.25;
 
 /// Cheap per-line gate: true when a line may hold mojibake. Needs no tables.
 pub(crate) fn needs_look(line: &str) -> bool {
@@ -80,14 +85,15 @@ pub(crate) fn needs_look(line: &str) -> bool {
 }
 
 /// The chain gate (§4.3): enough of the line is in the chain's alphabet and its strict transform
-/// decodes mostly without errors.
-fn chain_gate(cd: &ChainData, line: &[char]) -> bool {
+/// decodes mostly without errors. Returns the strict transform's cost per input character when it
+/// passes, to try only the most promising chains.
+fn chain_gate(cd: &ChainData, line: &[char]) -> Option<f32> {
     let mut non_ascii = 0usize;
     let mut in_alpha = 0usize;
     for &c in line {
         if !c.is_ascii() {
             non_ascii += 1;
-            if cd.in_alphabet(c) {
+            if cd.in_gate_alphabet(c) {
                 in_alpha += 1;
             }
         }
@@ -96,21 +102,23 @@ fn chain_gate(cd: &ChainData, line: &[char]) -> bool {
         || (in_alpha < 2 && in_alpha < non_ascii)
         || (in_alpha as f32) < 0.3 * non_ascii as f32
     {
-        return false;
+        return None;
     }
-    let (errors, decoded) = strict_transform(cd, line);
-    errors as f32 <= 0.6 * decoded as f32 + 1.0
+    let (errors, decoded, cost) = strict_transform(cd, line);
+    (errors as f32 <= 0.6 * decoded as f32 + 1.0).then_some(cost / line.len().max(1) as f32)
 }
 
-/// Decodes the first alternative of every alphabet character; returns (errors, non-ASCII output chars).
-fn strict_transform(cd: &ChainData, line: &[char]) -> (usize, usize) {
+/// Decodes the first alternative of every alphabet character; returns (errors, non-ASCII output
+/// chars, text cost of the result with characters outside the alphabet kept).
+fn strict_transform(cd: &ChainData, line: &[char]) -> (usize, usize, f32) {
     let mut bytes = Vec::with_capacity(line.len() * 2);
     let (mut errors, mut decoded) = (0, 0);
-    let mut flush = |bytes: &mut Vec<u8>| {
+    let mut text = String::with_capacity(line.len() * 3);
+    let mut flush = |bytes: &mut Vec<u8>, text: &mut String| {
         if bytes.is_empty() {
             return;
         }
-        let text = match cd.decoder {
+        let seg = match cd.decoder {
             Decoder::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
             Decoder::Dbcs(_) => {
                 let enc = if cd.chain == Chain::Big5Latin1 {
@@ -121,7 +129,7 @@ fn strict_transform(cd: &ChainData, line: &[char]) -> (usize, usize) {
                 enc.decode_without_bom_handling(bytes).0.into_owned()
             }
         };
-        for c in text.chars() {
+        for c in seg.chars() {
             if c == '\u{FFFD}' {
                 errors += 1;
             }
@@ -129,16 +137,20 @@ fn strict_transform(cd: &ChainData, line: &[char]) -> (usize, usize) {
                 decoded += 1;
             }
         }
+        text.push_str(&seg);
         bytes.clear();
     };
     for &c in line {
-        match cd.first(c) {
+        match cd.first(c).filter(|_| cd.in_gate_alphabet(c)) {
             Some(a) => bytes.extend_from_slice(a.bytes()),
-            None => flush(&mut bytes),
+            None => {
+                flush(&mut bytes, &mut text);
+                text.push(c);
+            }
         }
     }
-    flush(&mut bytes);
-    (errors, decoded)
+    flush(&mut bytes, &mut text);
+    (errors, decoded, text_cost(&text))
 }
 
 /// Outcome of repairing one line.
@@ -147,6 +159,29 @@ struct LineFix {
     chains: Vec<Chain>,
     bytes_restored: usize,
     ambiguous: usize,
+}
+
+/// Chains worth a Viterbi on this line: the `MAX_CHAINS` passing the gate whose strict transform
+/// reads best, plus the document's dominant chain.
+fn promising_chains(chars: &[char], dominant: Option<Chain>) -> Vec<Chain> {
+    let mut gated: Vec<(Chain, f32)> = Chain::ALL
+        .into_iter()
+        .filter_map(|c| chain_gate(c.data(), chars).map(|s| (c, s)))
+        .collect();
+    gated.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let best = gated.first().map_or(0.0, |g| g.1);
+    let mut out: Vec<Chain> = gated
+        .iter()
+        .take_while(|g| g.1 <= best * CHAIN_MARGIN + 0.3)
+        .take(MAX_CHAINS)
+        .map(|g| g.0)
+        .collect();
+    if let Some(d) = dominant {
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    out
 }
 
 /// Repairs one line: up to `MAX_PASSES` passes, each taking the cheapest gated chain if it beats
@@ -166,11 +201,8 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<Line
         chars.extend(cur.chars());
         let base = text_cost(&cur);
         let mut best: Option<(Chain, viterbi::LineOut)> = None;
-        for chain in Chain::ALL {
+        for chain in promising_chains(&chars, dominant) {
             let cd = chain.data();
-            if Some(chain) != dominant && !chain_gate(cd, &chars) {
-                continue;
-            }
             let tau = if favour && Some(chain) == dominant {
                 TAU - 1.0
             } else {
@@ -192,6 +224,10 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<Line
                     fix.chains.push(chain);
                 }
                 cur = out.text;
+                // Another pass only for what still looks broken (double mojibake).
+                if !needs_look(&cur) {
+                    break;
+                }
             }
             _ => break,
         }
@@ -256,7 +292,12 @@ pub fn repair_text(text: &str) -> (String, MojibakeReport) {
         for (i, body) in bodies.iter().enumerate() {
             let redo = match &out_lines[i] {
                 Some(f) => f.chains.first() != Some(&dom),
-                None => !body.is_ascii(),
+                None => {
+                    !body.is_ascii() && {
+                        let chars: Vec<char> = split_cr(body).0.chars().collect();
+                        chain_gate(dom.data(), &chars).is_some()
+                    }
+                }
             };
             if redo {
                 let (b, _) = split_cr(body);

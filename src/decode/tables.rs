@@ -54,7 +54,9 @@ pub(crate) struct Tables {
     pub total: f64,
     /// Bigram counts keyed by `(a << 16) | b` of t2s-mapped BMP characters.
     bigram: IntMap<u32, f32>,
-    /// Traditional → simplified.
+    /// Traditional → simplified for U+3400..U+9FFF (0 = same character).
+    t2s_dense: Vec<u32>,
+    /// Traditional → simplified outside the dense range.
     t2s: IntMap<u32, char>,
 }
 
@@ -101,8 +103,13 @@ impl Tables {
             }
         }
         let mut t2s = IntMap::default();
+        let mut t2s_dense = vec![0u32; n];
         for (t, s) in parse_t2s() {
-            t2s.insert(t as u32, s);
+            if (HAN_LO..HAN_HI).contains(&(t as u32)) {
+                t2s_dense[(t as u32 - HAN_LO) as usize] = s as u32;
+            } else {
+                t2s.insert(t as u32, s);
+            }
             let (ti, si) = (t as u32, s as u32);
             if (HAN_LO..HAN_HI).contains(&ti) && (HAN_LO..HAN_HI).contains(&si) {
                 let fs = uni[(si - HAN_LO) as usize];
@@ -132,6 +139,7 @@ impl Tables {
             uni,
             total,
             bigram,
+            t2s_dense,
             t2s,
         }
     }
@@ -162,10 +170,16 @@ impl Tables {
     /// Maps a traditional character to its simplified form (identity otherwise).
     #[inline]
     pub fn t2s(&self, c: char) -> char {
-        if (c as u32) < 0x3400 {
+        let u = c as u32;
+        if u < 0x3400 {
             return c;
         }
-        self.t2s.get(&(c as u32)).copied().unwrap_or(c)
+        if u < HAN_HI {
+            return char::from_u32(self.t2s_dense[(u - HAN_LO) as usize])
+                .filter(|&s| s != '\0')
+                .unwrap_or(c);
+        }
+        self.t2s.get(&u).copied().unwrap_or(c)
     }
 
     /// Bigram count of the t2s-mapped pair.

@@ -3,7 +3,7 @@
 
 use super::chains::{Alt, ChainData, Dbcs, Decoder};
 use super::cost::{cost, emit, pair_pen};
-use super::tables::Tables;
+use super::tables::{IntMap, Tables};
 
 /// Cost of a U+FFFD the repair has to emit.
 pub(crate) const E: f32 = 8.0;
@@ -14,9 +14,14 @@ const LEAVE: f32 = 4.5;
 /// Cost per inserted (restored) byte.
 const LAMBDA: f32 = 2.0;
 /// States kept per position.
-const BEAM: usize = 48;
+const BEAM: usize = 16;
+/// States costlier than the best by more than this are dropped (they never come back in practice,
+/// and the beam would otherwise spend most of its time on them).
+const BEAM_COST: f32 = 14.0;
 /// Lazy completions kept per closure (the rest are far worse in practice).
-const MAX_COMPLETIONS: usize = 4;
+const MAX_COMPLETIONS: usize = 6;
+/// Completions (cheapest by context-free cost) whose context is scored.
+const COMPLETION_CANDIDATES: usize = 10;
 /// A candidate whose context-free cost is below this is a plausible restoration.
 const PLAUSIBLE: f32 = 7.0;
 
@@ -89,6 +94,46 @@ struct Vit<'a> {
     cd: &'a ChainData,
     nodes: Vec<Node>,
     scratch: Vec<(char, f32)>,
+    /// Lazy completions per pending byte pattern: (candidates by context-free cost, ambiguous).
+    completions: IntMap<u32, (Vec<(char, f32)>, bool)>,
+}
+
+/// Every character that inserting D bytes into `pend` (after its lead) can complete, sorted by
+/// context-free cost, and whether more than one of them is plausible.
+fn completions(t: &Tables, cd: &ChainData, pend: &Pend, n: usize) -> (Vec<(char, f32)>, bool) {
+    let drop = &cd.drop;
+    let have = pend.len as usize;
+    let k = n - have;
+    let mut found: Vec<(char, f32)> = Vec::new();
+    let mut seq = [0u8; 4];
+    let combos_d = drop.len().pow(k as u32);
+    // Positions (after the lead) that keep the real bytes, in order; the others get D bytes.
+    for mask in 0u32..(1 << (n - 1)) {
+        if mask.count_ones() as usize != have - 1 {
+            continue;
+        }
+        for dc in 0..combos_d {
+            seq[0] = pend.b[0];
+            let (mut ri, mut dcr) = (1, dc);
+            for (pos, slot) in seq.iter_mut().enumerate().take(n).skip(1) {
+                if mask & (1 << (pos - 1)) != 0 {
+                    *slot = pend.b[ri];
+                    ri += 1;
+                } else {
+                    *slot = drop[dcr % drop.len()];
+                    dcr /= drop.len();
+                }
+            }
+            if let Some(c) = char_of(&seq[..n]) {
+                if !found.iter().any(|&(x, _)| x == c) {
+                    found.push((c, cost(t, c)));
+                }
+            }
+        }
+    }
+    found.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let amb = found.iter().filter(|&&(_, c)| c < PLAUSIBLE).count() >= 2;
+    (found, amb)
 }
 
 #[inline]
@@ -194,8 +239,7 @@ impl Vit<'_> {
 
     /// UTF-8 lazy completion: every character obtainable by inserting the missing bytes from D.
     fn lazy_completions(&mut self, p: P, out: &mut Vec<P>) {
-        let drop = &self.cd.drop;
-        if drop.is_empty() || p.pend.len == 0 {
+        if self.cd.drop.is_empty() || p.pend.len == 0 {
             return;
         }
         let n = utf8_need(p.pend.b[0]) as usize;
@@ -204,56 +248,39 @@ impl Vit<'_> {
             return;
         }
         let k = n - have;
-        self.scratch.clear();
-        // Positions (after the lead) that keep the real bytes, in order; the others get D bytes.
-        let mut seq = [0u8; 4];
-        let combos_d = drop.len().pow(k as u32);
-        for mask in 0u32..(1 << (n - 1)) {
-            if mask.count_ones() as usize != have - 1 {
-                continue;
-            }
-            for dc in 0..combos_d {
-                seq[0] = p.pend.b[0];
-                let (mut ri, mut di, mut dcr) = (1, 0, dc);
-                for (pos, slot) in seq.iter_mut().enumerate().take(n).skip(1) {
-                    if mask & (1 << (pos - 1)) != 0 {
-                        *slot = p.pend.b[ri];
-                        ri += 1;
-                    } else {
-                        *slot = drop[dcr % drop.len()];
-                        dcr /= drop.len();
-                        di += 1;
-                    }
-                }
-                debug_assert_eq!(di, k);
-                if let Some(c) = char_of(&seq[..n]) {
-                    if !self.scratch.iter().any(|&(x, _)| x == c) {
-                        let cst = k as f32 * LAMBDA + emit(self.t, last_opt(p.last), c);
-                        self.scratch.push((c, cst));
-                    }
-                }
-            }
-        }
-        if self.scratch.is_empty() {
+        // Two missing bytes from a large D (Latin-1's 33) is thousands of guesses: leave it U+FFFD.
+        if k == 2 && self.cd.drop.len() > 8 {
             return;
         }
-        let plausible = self
-            .scratch
+        let key = u32::from_le_bytes([p.pend.b[0], p.pend.b[1], p.pend.b[2], p.pend.len]);
+        let t = self.t;
+        let cd = self.cd;
+        let entry = self
+            .completions
+            .entry(key)
+            .or_insert_with(|| completions(t, cd, &p.pend, n));
+        let (cands, amb) = (&entry.0, entry.1);
+        let Some(&(_, floor)) = cands.first() else {
+            return;
+        };
+        self.scratch.clear();
+        // PMI is at most 3: candidates costlier than the cheapest by more cannot win.
+        for &(c, _) in cands
             .iter()
-            .filter(|&&(c, _)| cost(self.t, c) < PLAUSIBLE)
-            .count();
-        let amb = plausible >= 2;
+            .take_while(|&&(_, cc)| cc <= floor + 3.0)
+            .take(COMPLETION_CANDIDATES)
+        {
+            let cst = k as f32 * LAMBDA + emit(t, last_opt(p.last), c);
+            self.scratch.push((c, cst));
+        }
         let mut cands = std::mem::take(&mut self.scratch);
         cands.sort_by(|a, b| a.1.total_cmp(&b.1));
         for &(c, cst) in cands.iter().take(MAX_COMPLETIONS) {
-            let node = self.push(
-                p.node,
-                c,
-                Tok::Restored {
-                    bytes: k as u8 + p.pend.ins,
-                    ambiguous: amb || p.pend.amb,
-                },
-            );
+            let tok = Tok::Restored {
+                bytes: k as u8 + p.pend.ins,
+                ambiguous: amb || p.pend.amb,
+            };
+            let node = self.push(p.node, c, tok);
             out.push(P {
                 cost: p.cost + cst,
                 last: c,
@@ -379,6 +406,7 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
         cd,
         nodes: Vec::with_capacity(line.len() * 8),
         scratch: Vec::new(),
+        completions: IntMap::default(),
     };
     let start = P {
         cost: 0.0,
@@ -407,12 +435,19 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
             }
             _ => None,
         };
+        let mut closed_pending = false;
         for si in 0..states.len() {
             let s = states[si];
             // Keep ch as written.
             closed.clear();
             if s.dec && s.p.pend.len > 0 {
-                v.close(s.p, &mut closed);
+                // Closing a pending sequence to keep ch: for ASCII the re-decode path does the same
+                // (the byte ends the sequence); for other alphabet characters only the cheapest
+                // pending state is worth it (states are sorted by cost).
+                if !(ch.is_ascii() || (in_alpha && closed_pending)) {
+                    closed_pending = true;
+                    v.close(s.p, &mut closed);
+                }
             } else {
                 closed.push(s.p);
             }
@@ -536,10 +571,11 @@ fn wildcards(dbcs: &Dbcs, cd: &ChainData, next: Option<char>) -> (Vec<u8>, bool)
 
 /// Keeps the best state per (mode, last char, pending bytes), then the best `BEAM` of them.
 fn prune(states: &mut Vec<St>) {
-    states.sort_by(|a, b| a.p.cost.total_cmp(&b.p.cost));
+    states.sort_unstable_by(|a, b| a.p.cost.total_cmp(&b.p.cost));
+    let limit = states.first().map_or(0.0, |s| s.p.cost) + BEAM_COST;
     let mut kept: Vec<St> = Vec::with_capacity(BEAM);
     for s in states.iter() {
-        if kept.len() == BEAM {
+        if kept.len() == BEAM || s.p.cost > limit {
             break;
         }
         if !kept
