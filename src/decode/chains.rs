@@ -225,6 +225,8 @@ pub(crate) struct ChainData {
     pub drop: Vec<u8>,
     /// The DBCS whose U+FFFD and `?` stand for one lost byte (UTF-8-as-DBCS chains).
     pub wildcard: Option<&'static Dbcs>,
+    /// The legacy encoding is GBK, whose common part (GB2312) never uses ASCII trail bytes.
+    pub ascii_trail_rare: bool,
     /// Legacy bytes were read by a "UTF-8 first" reader: any character may stand for its UTF-8 bytes.
     utf8_first: bool,
 }
@@ -388,6 +390,7 @@ fn build(chain: Chain) -> ChainData {
         drop,
         wildcard,
         utf8_first,
+        ascii_trail_rare: chain == Chain::GbkLatin1,
     }
 }
 

@@ -182,6 +182,12 @@ impl Tables {
         self.t2s.get(&u).copied().unwrap_or(c)
     }
 
+    /// True when `c` is a traditional-only character (it has a different simplified form).
+    #[inline]
+    pub fn is_traditional(&self, c: char) -> bool {
+        self.t2s(c) != c
+    }
+
     /// Bigram count of the t2s-mapped pair.
     #[inline]
     pub fn bigram(&self, a: char, b: char) -> f32 {

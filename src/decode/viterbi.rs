@@ -2,7 +2,7 @@
 //! through the chain, restoring dropped bytes where the decoder says one is missing.
 
 use super::chains::{Alt, ChainData, Dbcs, Decoder};
-use super::cost::{cost, emit, pair_pen};
+use super::cost::{cost, emit, is_han, pair_pen};
 use super::tables::{IntMap, Tables};
 
 /// Cost of a U+FFFD the repair has to emit.
@@ -20,6 +20,12 @@ const BEAM: usize = 16;
 const BEAM_COST: f32 = 14.0;
 /// Lazy completions kept per closure (the rest are far worse in practice).
 const MAX_COMPLETIONS: usize = 6;
+/// Extra cost of a re-decoded traditional-only character.
+const TRADITIONAL: f32 = 1.0;
+/// Extra cost of a re-decoded Han character right after an ASCII letter.
+const LATIN_HAN: f32 = 2.0;
+/// Extra cost of a GBK pair whose trail byte is ASCII (outside GB2312).
+const ASCII_TRAIL: f32 = 1.5;
 /// Completions (cheapest by context-free cost) whose context is scored.
 const COMPLETION_CANDIDATES: usize = 10;
 /// A candidate whose context-free cost is below this is a plausible restoration.
@@ -179,7 +185,17 @@ impl Vit<'_> {
 
     /// Emits a decoded character from `p` (its pending bytes are consumed).
     fn emit_dec(&mut self, p: P, c: char, tok: Tok, extra: f32) -> P {
-        let cost = p.cost + extra + emit(self.t, last_opt(p.last), c);
+        // Traditional-only characters are a less likely reading of broken text (design §4.4 rerank).
+        let mut penalty = if self.t.is_traditional(c) {
+            TRADITIONAL
+        } else {
+            0.0
+        };
+        // A re-decoded Han character glued to a Latin letter ("cr殚" from "créé") is rarely right.
+        if p.last.is_ascii_alphabetic() && is_han(c) {
+            penalty += LATIN_HAN;
+        }
+        let cost = p.cost + extra + penalty + emit(self.t, last_opt(p.last), c);
         let node = self.push(p.node, c, tok);
         P {
             cost,
@@ -386,7 +402,15 @@ impl Vit<'_> {
             }
         }
         match t.pair(l, b) {
-            Some(c) => out.push(self.emit_dec(p, c, Tok::Dec, 0.0)),
+            Some(c) => {
+                // GB2312, which nearly all GBK text stays within, has no ASCII trail bytes.
+                let extra = if b < 0x80 && self.cd.ascii_trail_rare {
+                    ASCII_TRAIL
+                } else {
+                    0.0
+                };
+                out.push(self.emit_dec(p, c, Tok::Dec, extra))
+            }
             None => {
                 let q = self.lost(p);
                 if b < 0x80 {
