@@ -46,7 +46,7 @@ pub fn corrupt(text: &str, chain: Chain, seed: u64) -> Vec<u8> {
 /// Breaks `text` as `damage` says and returns the mojibake saved as UTF-8.
 /// When `seed % 3 == 0` a leading `---` front matter block stays clean (partly broken files).
 pub fn corrupt_with(text: &str, damage: Damage, seed: u64) -> Vec<u8> {
-    let (keep, rest) = if seed % 3 == 0 {
+    let (keep, rest) = if seed.is_multiple_of(3) {
         split_front_matter(text)
     } else {
         ("", text)

@@ -74,7 +74,7 @@ pub(crate) fn decode_raw(bytes: &[u8]) -> (String, RawReport) {
 
 /// UTF-16 without BOM, recognised by NUL bytes on one parity only.
 fn nul_pattern(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 2 || bytes.len() % 2 != 0 {
+    if bytes.len() < 2 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let (mut even, mut odd) = (0usize, 0usize);
@@ -115,7 +115,7 @@ fn common_share(text: &str) -> f64 {
 
 /// UTF-16 without BOM and without ASCII (so without NULs): mostly common Han in one byte order.
 fn utf16_scored(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 16 || bytes.len() % 2 != 0 {
+    if bytes.len() < 16 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let (gbk_text, gbk_err) =

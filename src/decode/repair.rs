@@ -40,7 +40,7 @@ pub struct MojibakeReport {
 /// Maximum repeated passes per line (double mojibake needs two).
 const MAX_PASSES: usize = 3;
 /// Chains tried per line (after ranking by the strict transform's error share).
-const MAX_CHAINS: usize = 3;
+const MAX_CHAINS: usize = 2;
 /// A chain is tried when its strict transform costs at most this factor (plus a little) more per
 /// character than the best chain's: far worse strict readings never win the Viterbi either.
 const CHAIN_MARGIN: f32 = 1.25;
@@ -84,10 +84,19 @@ pub(crate) fn needs_look(line: &str) -> bool {
     false
 }
 
+/// The strict transform of a line under one chain (first alternative, no insertions).
+struct Strict {
+    /// U+FFFD the decoder emitted.
+    errors: usize,
+    /// The decoded text (characters outside the alphabet kept).
+    text: String,
+    /// `text_cost(text)`.
+    cost: f32,
+}
+
 /// The chain gate (§4.3): enough of the line is in the chain's alphabet and its strict transform
-/// decodes mostly without errors. Returns the strict transform's cost per input character when it
-/// passes, to try only the most promising chains.
-fn chain_gate(cd: &ChainData, line: &[char]) -> Option<f32> {
+/// decodes mostly without errors. Returns the strict transform when it passes.
+fn chain_gate(cd: &ChainData, line: &[char]) -> Option<Strict> {
     let mut non_ascii = 0usize;
     let mut in_alpha = 0usize;
     for &c in line {
@@ -104,13 +113,16 @@ fn chain_gate(cd: &ChainData, line: &[char]) -> Option<f32> {
     {
         return None;
     }
-    let (errors, decoded, cost) = strict_transform(cd, line);
-    (errors as f32 <= 0.6 * decoded as f32 + 1.0).then_some(cost / line.len().max(1) as f32)
+    let (errors, decoded, text) = strict_transform(cd, line);
+    (errors as f32 <= 0.6 * decoded as f32 + 1.0).then(|| {
+        let cost = text_cost(&text);
+        Strict { errors, text, cost }
+    })
 }
 
 /// Decodes the first alternative of every alphabet character; returns (errors, non-ASCII output
-/// chars, text cost of the result with characters outside the alphabet kept).
-fn strict_transform(cd: &ChainData, line: &[char]) -> (usize, usize, f32) {
+/// chars, the result with characters outside the alphabet kept).
+fn strict_transform(cd: &ChainData, line: &[char]) -> (usize, usize, String) {
     let mut bytes = Vec::with_capacity(line.len() * 2);
     let (mut errors, mut decoded) = (0, 0);
     let mut text = String::with_capacity(line.len() * 3);
@@ -150,7 +162,7 @@ fn strict_transform(cd: &ChainData, line: &[char]) -> (usize, usize, f32) {
         }
     }
     flush(&mut bytes, &mut text);
-    (errors, decoded, text_cost(&text))
+    (errors, decoded, text)
 }
 
 /// Outcome of repairing one line.
@@ -163,25 +175,24 @@ struct LineFix {
 
 /// Chains worth a Viterbi on this line: the `MAX_CHAINS` passing the gate whose strict transform
 /// reads best, plus the document's dominant chain.
-fn promising_chains(chars: &[char], dominant: Option<Chain>) -> Vec<Chain> {
-    let mut gated: Vec<(Chain, f32)> = Chain::ALL
+fn promising_chains(chars: &[char], dominant: Option<Chain>) -> Vec<(Chain, Option<Strict>)> {
+    let mut gated: Vec<(Chain, Option<Strict>)> = Chain::ALL
         .into_iter()
-        .filter_map(|c| chain_gate(c.data(), chars).map(|s| (c, s)))
+        .filter_map(|c| chain_gate(c.data(), chars).map(|s| (c, Some(s))))
         .collect();
-    gated.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let best = gated.first().map_or(0.0, |g| g.1);
-    let mut out: Vec<Chain> = gated
-        .iter()
-        .take_while(|g| g.1 <= best * CHAIN_MARGIN + 0.3)
-        .take(MAX_CHAINS)
-        .map(|g| g.0)
-        .collect();
+    let per_char = |s: &Option<Strict>| {
+        s.as_ref().map_or(f32::INFINITY, |s| s.cost) / chars.len().max(1) as f32
+    };
+    gated.sort_by(|a, b| per_char(&a.1).total_cmp(&per_char(&b.1)));
+    let best = gated.first().map_or(0.0, |g| per_char(&g.1));
+    gated.truncate(MAX_CHAINS);
+    gated.retain(|g| per_char(&g.1) <= best * CHAIN_MARGIN + 0.3);
     if let Some(d) = dominant {
-        if !out.contains(&d) {
-            out.push(d);
+        if !gated.iter().any(|g| g.0 == d) {
+            gated.push((d, None));
         }
     }
-    out
+    gated
 }
 
 /// Repairs one line: up to `MAX_PASSES` passes, each taking the cheapest gated chain if it beats
@@ -201,7 +212,31 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<Line
         chars.extend(cur.chars());
         let base = text_cost(&cur);
         let mut best: Option<(Chain, viterbi::LineOut)> = None;
-        for chain in promising_chains(&chars, dominant) {
+        let chains = promising_chains(&chars, dominant);
+        // Fast path: the best chain's strict reading decodes to UTF-8 without a single error (UTF-8
+        // resynchronises, so a lost byte always shows), reads far better than the line and looks
+        // clean: that is the Viterbi's all-re-decoded path, take it directly. Legacy DBCS readings
+        // of misaligned bytes rarely error, so those chains always get the Viterbi.
+        if let Some((chain, Some(st))) = chains.first() {
+            if st.errors == 0
+                && matches!(chain.data().decoder, Decoder::Utf8)
+                && st.text != cur
+                && st.cost + TAU < base
+                && !needs_look(&st.text)
+            {
+                let out = viterbi::LineOut {
+                    cost: st.cost + TAU,
+                    text: st.text.clone(),
+                    bytes_restored: 0,
+                    ambiguous: 0,
+                    lost: 0,
+                    changed: true,
+                };
+                best = Some((*chain, out));
+            }
+        }
+        let fast = best.is_some();
+        for &(chain, _) in chains.iter().filter(|_| !fast) {
             let cd = chain.data();
             let tau = if favour && Some(chain) == dominant {
                 TAU - 1.0
@@ -224,8 +259,9 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<Line
                     fix.chains.push(chain);
                 }
                 cur = out.text;
-                // Another pass only for what still looks broken (double mojibake).
-                if !needs_look(&cur) {
+                // Another pass only for what still looks broken (double mojibake); the repair's
+                // own U+FFFD are final.
+                if !needs_look(&cur.replace('\u{FFFD}', "")) {
                     break;
                 }
             }

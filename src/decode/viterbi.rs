@@ -26,6 +26,8 @@ const TRADITIONAL: f32 = 1.0;
 const LATIN_HAN: f32 = 2.0;
 /// Extra cost of a GBK pair whose trail byte is ASCII (outside GB2312).
 const ASCII_TRAIL: f32 = 1.5;
+/// Closures per step that may restore dropped bytes.
+const CLOSE_BUDGET: usize = 6;
 /// Completions (cheapest by context-free cost) whose context is scored.
 const COMPLETION_CANDIDATES: usize = 10;
 /// A candidate whose context-free cost is below this is a plausible restoration.
@@ -102,6 +104,29 @@ struct Vit<'a> {
     scratch: Vec<(char, f32)>,
     /// Lazy completions per pending byte pattern: (candidates by context-free cost, ambiguous).
     completions: IntMap<u32, (Vec<(char, f32)>, bool)>,
+    /// Closures with restoration left in this step.
+    close_budget: usize,
+    /// Direct-mapped cache of `emit(prev, c)`: the same pairs recur across states.
+    emit_cache: Vec<(u64, f32)>,
+}
+
+/// Slots of the emit cache (a power of two).
+const EMIT_CACHE: usize = 4096;
+
+impl Vit<'_> {
+    /// `emit(prev, c)`, cached.
+    #[inline]
+    fn emit(&mut self, prev: char, c: char) -> f32 {
+        let key = (u64::from(prev as u32) << 32) | u64::from(c as u32);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize & (EMIT_CACHE - 1);
+        let e = self.emit_cache[slot];
+        if e.0 == key {
+            return e.1;
+        }
+        let v = emit(self.t, last_opt(prev), c);
+        self.emit_cache[slot] = (key, v);
+        v
+    }
 }
 
 /// Every character that inserting D bytes into `pend` (after its lead) can complete, sorted by
@@ -195,7 +220,7 @@ impl Vit<'_> {
         if p.last.is_ascii_alphabetic() && is_han(c) {
             penalty += LATIN_HAN;
         }
-        let cost = p.cost + extra + penalty + emit(self.t, last_opt(p.last), c);
+        let cost = p.cost + extra + penalty + self.emit(p.last, c);
         let node = self.push(p.node, c, tok);
         P {
             cost,
@@ -230,6 +255,12 @@ impl Vit<'_> {
     /// Closes a pending sequence: U+FFFD, or a completion with dropped bytes inserted.
     fn close(&mut self, p: P, out: &mut Vec<P>) {
         out.push(self.lost(p));
+        // Restorations are tried from the cheapest states of each step only (states come sorted):
+        // a restoration on an already-losing path never wins, and this is the hot spot.
+        if self.close_budget == 0 {
+            return;
+        }
+        self.close_budget -= 1;
         match self.cd.decoder {
             Decoder::Utf8 => self.lazy_completions(p, out),
             Decoder::Dbcs(t) => {
@@ -275,21 +306,28 @@ impl Vit<'_> {
             .completions
             .entry(key)
             .or_insert_with(|| completions(t, cd, &p.pend, n));
-        let (cands, amb) = (&entry.0, entry.1);
-        let Some(&(_, floor)) = cands.first() else {
+        let amb = entry.1;
+        let Some(&(_, floor)) = entry.0.first() else {
             return;
         };
-        self.scratch.clear();
         // PMI is at most 3: candidates costlier than the cheapest by more cannot win.
-        for &(c, _) in cands
+        let mut picked = [('\0', 0f32); COMPLETION_CANDIDATES];
+        let mut n_picked = 0;
+        for &(c, cc) in entry
+            .0
             .iter()
             .take_while(|&&(_, cc)| cc <= floor + 3.0)
             .take(COMPLETION_CANDIDATES)
         {
-            let cst = k as f32 * LAMBDA + emit(t, last_opt(p.last), c);
-            self.scratch.push((c, cst));
+            picked[n_picked] = (c, cc);
+            n_picked += 1;
         }
         let mut cands = std::mem::take(&mut self.scratch);
+        cands.clear();
+        for &(c, _) in &picked[..n_picked] {
+            let cst = k as f32 * LAMBDA + self.emit(p.last, c);
+            cands.push((c, cst));
+        }
         cands.sort_by(|a, b| a.1.total_cmp(&b.1));
         for &(c, cst) in cands.iter().take(MAX_COMPLETIONS) {
             let tok = Tok::Restored {
@@ -431,6 +469,8 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
         nodes: Vec::with_capacity(line.len() * 8),
         scratch: Vec::new(),
         completions: IntMap::default(),
+        emit_cache: vec![(u64::MAX, 0.0); EMIT_CACHE],
+        close_budget: CLOSE_BUDGET,
     };
     let start = P {
         cost: 0.0,
@@ -460,8 +500,8 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
             _ => None,
         };
         let mut closed_pending = false;
-        for si in 0..states.len() {
-            let s = states[si];
+        v.close_budget = CLOSE_BUDGET;
+        for &s in &states {
             // Keep ch as written.
             closed.clear();
             if s.dec && s.p.pend.len > 0 {
@@ -482,9 +522,8 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
             } else {
                 0.0
             };
-            for qi in 0..closed.len() {
-                let q = closed[qi];
-                let cost = q.cost + extra + emit(t, last_opt(q.last), ch);
+            for &q in &closed {
+                let cost = q.cost + extra + v.emit(q.last, ch);
                 let node = v.push(q.node, ch, Tok::Orig);
                 next.push(St {
                     p: P {
@@ -503,8 +542,8 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
                 parts.push(P { cost: c0, ..s.p });
                 for &b in alt.bytes() {
                     parts2.clear();
-                    for pi in 0..parts.len() {
-                        v.feed(parts[pi], b, &mut parts2);
+                    for &p in &parts {
+                        v.feed(p, b, &mut parts2);
                     }
                     std::mem::swap(&mut parts, &mut parts2);
                 }
@@ -529,6 +568,7 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
         std::mem::swap(&mut states, &mut next);
     }
     // Close what is still pending: a truncated last character.
+    v.close_budget = CLOSE_BUDGET;
     let mut best: Option<P> = None;
     for s in &states {
         closed.clear();
