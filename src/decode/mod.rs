@@ -69,15 +69,16 @@ pub fn decode_full(bytes: &[u8]) -> Decoded {
 
 fn decode_impl(bytes: &[u8], full: bool) -> Decoded {
     let (text, raw) = raw::decode_raw(bytes);
-    let (out, mojibake) = repair_text(&text);
-    let readability = (full || mojibake.lines_scored > 0).then(|| ReadabilityChange {
-        before: readability(&text),
+    let gate = repair::needs_any_look(&text);
+    let before = (full || gate).then(|| readability(&text));
+    let (out, mojibake) = repair::repair_owned(text, gate);
+    let readability = before.map(|before| ReadabilityChange {
+        before,
         after: readability(&out),
     });
-    let residual = match &readability {
-        Some(r) => r.after.bad,
-        None => out.chars().filter(|&c| cost::is_junk(c)).count(),
-    };
+    // Without readability no line passed the gate, which lets no U+FFFD, C1 or private-use
+    // character through: nothing suspicious remains.
+    let residual = readability.as_ref().map_or(0, |r| r.after.bad);
     let needs_review = review(&out, &raw, &mojibake, readability.as_ref());
     Decoded {
         text: out,

@@ -27,7 +27,7 @@ pub struct RawReport {
 }
 
 /// Bytes scored per candidate encoding (a prefix is enough to tell encodings apart).
-const SCORE_PREFIX: usize = 64 * 1024;
+const SCORE_PREFIX: usize = 16 * 1024;
 
 /// Decodes raw bytes to text and says how (design §4.5).
 pub(crate) fn decode_raw(bytes: &[u8]) -> (String, RawReport) {
@@ -152,9 +152,21 @@ fn pick_scored(bytes: &[u8], g: &'static Encoding) -> &'static Encoding {
             cands.push(e);
         }
     }
-    for enc in cands {
-        let (text, _) = enc.decode_without_bom_handling(sample);
-        let bad = text.matches('\u{FFFD}').count();
+    // Error counts first (cheap): a candidate with far more errors than the best cannot win, so
+    // only the others pay for a text cost.
+    let decoded: Vec<(&'static Encoding, String, usize)> = cands
+        .into_iter()
+        .map(|enc| {
+            let text = enc.decode_without_bom_handling(sample).0.into_owned();
+            let bad = memchr::memmem::find_iter(text.as_bytes(), "\u{FFFD}".as_bytes()).count();
+            (enc, text, bad)
+        })
+        .collect();
+    let min_bad = decoded.iter().map(|d| d.2).min().unwrap_or(0);
+    for (enc, text, bad) in decoded {
+        if bad as f32 > min_bad as f32 + 0.02 * n + 2.0 {
+            continue;
+        }
         let clean: String = text.chars().filter(|&c| c != '\u{FFFD}').collect();
         let mut score = (text_cost(&clean) + 10.0 * bad as f32) / n;
         if enc == g {

@@ -277,24 +277,56 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<Line
 
 /// Repairs mojibake in already-decoded text, line by line; clean lines come back byte-identical.
 pub fn repair_text(text: &str) -> (String, MojibakeReport) {
+    let gate = needs_any_look(text);
+    repair_owned(text.to_string(), gate)
+}
+
+/// Counts characters from UTF-8 bytes (non-continuation bytes); vectorises, unlike `chars()`.
+fn count_chars(s: &str) -> usize {
+    s.bytes().filter(|&b| (b as i8) >= -0x40).count()
+}
+
+/// Counts U+FFFD.
+fn count_fffd(s: &str) -> usize {
+    memchr::memmem::find_iter(s.as_bytes(), "\u{FFFD}".as_bytes()).count()
+}
+
+/// True when some line of `text` passes the cheap gate (the repair will score it).
+pub(crate) fn needs_any_look(text: &str) -> bool {
+    needs_look(text) || memchr::memmem::find(text.as_bytes(), "锟斤拷".as_bytes()).is_some()
+}
+
+/// [`repair_text`] on an owned string whose gate (`needs_any_look`) was already computed: clean
+/// text is handed back without a copy.
+pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport) {
     let mut rep = MojibakeReport {
-        chars_in: text.chars().count(),
+        chars_in: count_chars(&text),
+        lines_total: memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1,
         ..Default::default()
     };
+    // Cheap gate first, over the whole text at once (the gate's state resets at every ASCII
+    // character, so at line ends too): a clean document never touches the scoring tables.
+    if !gate {
+        let (out, n) = if memchr::memmem::find(text.as_bytes(), b"&#").is_some() {
+            decode_entities(&text)
+        } else {
+            (text, 0)
+        };
+        rep.entities_decoded = n;
+        rep.chars_out = if n == 0 {
+            rep.chars_in
+        } else {
+            count_chars(&out)
+        };
+        rep.unrecoverable_chars = count_fffd(&out);
+        return (out, rep);
+    }
+    let text = text.as_str();
     let lines: Vec<&str> = text.split('\n').collect();
-    rep.lines_total = lines.len();
-    // Cheap gate first: a clean document never touches the scoring tables.
     let looks: Vec<bool> = lines
         .iter()
         .map(|l| needs_look(l) || l.contains("锟斤拷"))
         .collect();
-    if !looks.iter().any(|&b| b) {
-        let (out, n) = decode_entities(text);
-        rep.entities_decoded = n;
-        rep.chars_out = out.chars().count();
-        rep.unrecoverable_chars = out.matches('\u{FFFD}').count();
-        return (out, rep);
-    }
     let mut out_lines: Vec<Option<LineFix>> = Vec::with_capacity(lines.len());
     let mut bodies: Vec<String> = Vec::with_capacity(lines.len());
     let mut votes: BTreeMap<Chain, usize> = BTreeMap::new();
@@ -364,8 +396,8 @@ pub fn repair_text(text: &str) -> (String, MojibakeReport) {
     }
     let (out, n) = decode_entities(&out);
     rep.entities_decoded = n;
-    rep.chars_out = out.chars().count();
-    rep.unrecoverable_chars = out.matches('\u{FFFD}').count();
+    rep.chars_out = count_chars(&out);
+    rep.unrecoverable_chars = count_fffd(&out);
     (out, rep)
 }
 
