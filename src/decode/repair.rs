@@ -6,7 +6,7 @@ use encoding_rs::{BIG5, GBK};
 use serde::{Deserialize, Serialize};
 
 use super::chains::{Chain, ChainData, Decoder};
-use super::cost::{is_cp1252_extra, text_cost};
+use super::cost::{is_cp1252_extra, is_han, text_cost};
 use super::tables::{is_double_moji, is_han_moji, TABLES};
 use super::viterbi::{self, TAU};
 
@@ -173,6 +173,24 @@ struct LineFix {
     ambiguous: usize,
 }
 
+/// True when a legacy DBCS reading is coherent Chinese (most adjacent Han pairs attested in the
+/// bigram table): a misaligned reading after a stripped byte is not, though it decodes without
+/// errors.
+fn coherent(text: &str) -> bool {
+    let t = &*TABLES;
+    let (mut pairs, mut attested) = (0usize, 0usize);
+    let mut prev = None;
+    for c in text.chars() {
+        let han = is_han(c);
+        if let (Some(p), true) = (prev, han) {
+            pairs += 1;
+            attested += usize::from(t.bigram(p, c) > 0.0);
+        }
+        prev = han.then_some(c);
+    }
+    pairs >= 6 && attested as f32 >= 0.6 * pairs as f32
+}
+
 /// Chains worth a Viterbi on this line: the `MAX_CHAINS` passing the gate whose strict transform
 /// reads best, plus the document's dominant chain.
 fn promising_chains(chars: &[char], dominant: Option<Chain>) -> Vec<(Chain, Option<Strict>)> {
@@ -219,10 +237,10 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<Line
         // of misaligned bytes rarely error, so those chains always get the Viterbi.
         if let Some((chain, Some(st))) = chains.first() {
             if st.errors == 0
-                && matches!(chain.data().decoder, Decoder::Utf8)
                 && st.text != cur
                 && st.cost + TAU < base
                 && !needs_look(&st.text)
+                && (matches!(chain.data().decoder, Decoder::Utf8) || coherent(&st.text))
             {
                 let out = viterbi::LineOut {
                     cost: st.cost + TAU,
