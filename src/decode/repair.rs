@@ -59,7 +59,12 @@ pub(crate) fn needs_look(line: &str) -> bool {
             double_run = 0;
             continue;
         }
-        if (0x80..=0x9F).contains(&u) || c == '\u{FFFD}' || (0xE000..=0xF8FF).contains(&u) {
+        // C1, U+FFFD, private use, and 锟 (start of the `锟斤拷` loss marker).
+        if (0x80..=0x9F).contains(&u)
+            || c == '\u{FFFD}'
+            || (0xE000..=0xF8FF).contains(&u)
+            || c == '锟'
+        {
             return true;
         }
         let strong = (0xA0..=0x7FF).contains(&u);
@@ -311,15 +316,22 @@ fn count_fffd(s: &str) -> usize {
 
 /// True when some line of `text` passes the cheap gate (the repair will score it).
 pub(crate) fn needs_any_look(text: &str) -> bool {
-    needs_look(text) || memchr::memmem::find(text.as_bytes(), "锟斤拷".as_bytes()).is_some()
+    needs_look(text)
 }
 
 /// [`repair_text`] on an owned string whose gate (`needs_any_look`) was already computed: clean
 /// text is handed back without a copy.
 pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport) {
+    // One pass over the bytes for both counts (vectorises).
+    let (chars, newlines) = text.bytes().fold((0usize, 0usize), |(c, n), b| {
+        (
+            c + usize::from((b as i8) >= -0x40),
+            n + usize::from(b == b'\n'),
+        )
+    });
     let mut rep = MojibakeReport {
-        chars_in: count_chars(&text),
-        lines_total: memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1,
+        chars_in: chars,
+        lines_total: newlines + 1,
         ..Default::default()
     };
     // Cheap gate first, over the whole text at once (the gate's state resets at every ASCII
@@ -336,7 +348,7 @@ pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport)
         } else {
             count_chars(&out)
         };
-        rep.unrecoverable_chars = count_fffd(&out);
+        // The gate lets no U+FFFD through, and entities never decode to one.
         return (out, rep);
     }
     let text = text.as_str();
