@@ -172,3 +172,20 @@ proptest! {
         let _ = decode(s.as_bytes());
     }
 }
+
+/// A long single-line file (minified page) is repaired in bounded pieces, with the same result.
+#[test]
+fn long_lines_are_repaired_in_pieces() {
+    let clean = "联邦学习在CVPR 2023上取得了突破，知识蒸馏也很热门。".repeat(400);
+    let broken = String::from_utf8(corrupt(&clean, Chain::Utf8Cp1252, 1)).unwrap_or_default();
+    assert!(broken.len() > 20_000);
+    assert_eq!(repair_text(&broken).0, clean);
+    let no_ascii = "联邦学习知识蒸馏".repeat(2000);
+    let broken = String::from_utf8(corrupt(&no_ascii, Chain::Utf8Gbk, 1)).unwrap_or_default();
+    let fixed = repair_text(&broken).0;
+    assert!(
+        fixed.chars().count() >= no_ascii.chars().count() - 8,
+        "{}",
+        &fixed[..60]
+    );
+}

@@ -218,6 +218,54 @@ fn promising_chains(chars: &[char], dominant: Option<Chain>) -> Vec<(Chain, Opti
     gated
 }
 
+/// Longest stretch handed to one Viterbi: bounds its memory (the back-pointer arena grows with
+/// the line) on minified or single-line files.
+const MAX_SEGMENT: usize = 4096;
+
+/// [`repair_line`] over a line cut at ASCII characters into pieces of at most `MAX_SEGMENT`
+/// bytes (mojibake of one character never spans an ASCII byte, so the cuts lose nothing).
+fn repair_segmented(line: &str, dominant: Option<Chain>, favour: bool) -> Option<LineFix> {
+    if line.len() <= MAX_SEGMENT {
+        return repair_line(line, dominant, favour);
+    }
+    let mut fix = LineFix {
+        text: String::with_capacity(line.len()),
+        chains: Vec::new(),
+        bytes_restored: 0,
+        ambiguous: 0,
+    };
+    let mut rest = line;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(MAX_SEGMENT);
+        if cut < rest.len() {
+            // Cut after the last ASCII byte of the window, else at a character boundary.
+            cut = match rest.as_bytes()[..cut].iter().rposition(u8::is_ascii) {
+                Some(p) if p > 0 => p + 1,
+                _ => (1..=cut)
+                    .rev()
+                    .find(|&i| rest.is_char_boundary(i))
+                    .unwrap_or(rest.len()),
+            };
+        }
+        let (seg, tail) = rest.split_at(cut);
+        match repair_line(seg, dominant, favour) {
+            Some(f) => {
+                fix.text.push_str(&f.text);
+                fix.bytes_restored += f.bytes_restored;
+                fix.ambiguous += f.ambiguous;
+                for c in f.chains {
+                    if !fix.chains.contains(&c) {
+                        fix.chains.push(c);
+                    }
+                }
+            }
+            None => fix.text.push_str(seg),
+        }
+        rest = tail;
+    }
+    (!fix.chains.is_empty()).then_some(fix)
+}
+
 /// Repairs one line: up to `MAX_PASSES` passes, each taking the cheapest gated chain if it beats
 /// the line as written. `dominant` always runs and gets τ−1 when `favour` is set.
 fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<LineFix> {
@@ -370,7 +418,7 @@ pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport)
         }
         let fix = if look {
             rep.lines_scored += 1;
-            repair_line(&body, None, false)
+            repair_segmented(&body, None, false)
         } else {
             None
         };
@@ -399,7 +447,7 @@ pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport)
             };
             if redo {
                 let (b, _) = split_cr(body);
-                if let Some(f) = repair_line(b, Some(dom), true) {
+                if let Some(f) = repair_segmented(b, Some(dom), true) {
                     out_lines[i] = Some(f);
                 }
             }

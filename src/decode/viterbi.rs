@@ -216,10 +216,7 @@ impl Vit<'_> {
         } else {
             0.0
         };
-        // A re-decoded Han character glued to a Latin letter ("cr殚" from "créé") is rarely right.
-        if p.last.is_ascii_alphabetic() && is_han(c) {
-            penalty += LATIN_HAN;
-        }
+        penalty += glue(p.last, c);
         let cost = p.cost + extra + penalty + self.emit(p.last, c);
         let node = self.push(p.node, c, tok);
         P {
@@ -520,7 +517,7 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
             } else if in_alpha && !ch.is_ascii() {
                 LEAVE
             } else {
-                0.0
+                glue(s.p.last, ch)
             };
             for &q in &closed {
                 let cost = q.cost + extra + v.emit(q.last, ch);
@@ -617,6 +614,16 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
         }
     }
     out
+}
+
+/// A re-decoded Han character glued to a Latin letter ("r殚lu" from "réélu") is rarely right.
+#[inline]
+fn glue(prev: char, c: char) -> f32 {
+    if (prev.is_ascii_alphabetic() && is_han(c)) || (is_han(prev) && c.is_ascii_alphabetic()) {
+        LATIN_HAN
+    } else {
+        0.0
+    }
 }
 
 /// The bytes a wildcard may stand for: 0x80–0xBF, minus those the legacy decoder would have paired
