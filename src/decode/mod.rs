@@ -1,9 +1,26 @@
 //! Decode stage: raw bytes → text, with a report of what was guessed and repaired.
 //!
 //! Follows `../shared/design/encoding-repair.md`: raw-bytes detection (BOM, UTF-16 NUL
-//! pattern, strict UTF-8, chardetng + scoring) and then per-line mojibake repair.
+//! pattern, strict UTF-8, chardetng + scoring, [`raw`]) and then per-line mojibake repair
+//! ([`repair_text`]: a cheap gate, then a Viterbi per line and chain). Clean UTF-8 goes through the
+//! gate only: the scoring tables are built on first need, never for clean text.
+
+mod chains;
+mod cost;
+pub mod damage;
+mod raw;
+mod readability;
+mod repair;
+mod tables;
+mod viterbi;
 
 use serde::{Deserialize, Serialize};
+
+pub use chains::Chain;
+pub use raw::RawReport;
+pub use readability::{readability, Readability};
+pub use repair::{repair_text, MojibakeReport};
+pub use tables::tables_loaded;
 
 /// Decoded text and what happened on the way.
 #[derive(Debug, Clone)]
@@ -14,56 +31,81 @@ pub struct Decoded {
     pub report: DecodeReport,
 }
 
+/// Readability of the text before and after repair (design §5).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+pub struct ReadabilityChange {
+    /// Of the text as decoded from bytes, before mojibake repair.
+    pub before: Readability,
+    /// Of the repaired text.
+    pub after: Readability,
+}
+
 /// Per-document damage report (design §4.6).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct DecodeReport {
     /// How the raw bytes were read.
     pub raw: RawReport,
-    /// True when the document should be looked at by a person (design thresholds).
+    /// What the mojibake repair did.
+    pub mojibake: MojibakeReport,
+    /// Readability before/after; None when no line looked suspicious (computing it needs the
+    /// scoring tables, which clean documents never load; use [`decode_full`] to force it).
+    pub readability: Option<ReadabilityChange>,
+    /// Characters of the output still counted as bad by the readability metric (or U+FFFD, C1
+    /// and private-use characters when readability was not computed).
+    pub residual_suspicious_chars: usize,
+    /// True when the document should be looked at by a person (design §4.6 thresholds).
     pub needs_review: bool,
-}
-
-/// How the raw bytes were turned into text.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct RawReport {
-    /// Encoding name as encoding_rs spells it (`UTF-8`, `GBK`, `UTF-16LE`…).
-    pub encoding: String,
-    /// `bom`, `nul`, `utf8`, `utf16-scored` or `scored`.
-    pub method: String,
-    /// Malformed sequences replaced by U+FFFD while decoding.
-    pub decode_errors: usize,
 }
 
 /// Decodes a file's bytes into text. Never fails: undecodable bytes become U+FFFD and are counted.
 pub fn decode(bytes: &[u8]) -> Decoded {
-    let (enc, method, body) = if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        (enc, "bom", &bytes[bom_len..])
-    } else if std::str::from_utf8(bytes).is_ok() {
-        (encoding_rs::UTF_8, "utf8", bytes)
-    } else {
-        let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-        det.feed(bytes, true);
-        (
-            det.guess(None, chardetng::Utf8Detection::Allow),
-            "scored",
-            bytes,
-        )
-    };
-    let (text, had_errors) = enc.decode_without_bom_handling(body);
-    let decode_errors = if had_errors {
-        text.matches('\u{FFFD}').count()
-    } else {
-        0
-    };
+    decode_impl(bytes, false)
+}
+
+/// Like [`decode`], and always computes readability (for `papersift inspect`).
+pub fn decode_full(bytes: &[u8]) -> Decoded {
+    decode_impl(bytes, true)
+}
+
+fn decode_impl(bytes: &[u8], full: bool) -> Decoded {
+    let (text, raw) = raw::decode_raw(bytes);
+    let gate = repair::needs_any_look(&text);
+    let before = (full || gate).then(|| readability(&text));
+    let (out, mojibake) = repair::repair_owned(text, gate);
+    let readability = before.map(|before| ReadabilityChange {
+        before,
+        after: readability(&out),
+    });
+    // Without readability no line passed the gate, which lets no U+FFFD, C1 or private-use
+    // character through: nothing suspicious remains.
+    let residual = readability.as_ref().map_or(0, |r| r.after.bad);
+    let needs_review = review(&out, &raw, &mojibake, readability.as_ref());
     Decoded {
+        text: out,
         report: DecodeReport {
-            raw: RawReport {
-                encoding: enc.name().to_string(),
-                method: method.to_string(),
-                decode_errors,
-            },
-            needs_review: decode_errors > 0,
+            raw,
+            mojibake,
+            readability,
+            residual_suspicious_chars: residual,
+            needs_review,
         },
-        text: text.into_owned(),
     }
+}
+
+/// The design's review thresholds (§4.6).
+fn review(out: &str, raw: &RawReport, m: &MojibakeReport, r: Option<&ReadabilityChange>) -> bool {
+    if r.is_some_and(|r| r.after.readable_lines < 0.9) {
+        return true;
+    }
+    let lost = m.unrecoverable_chars.max(raw.decode_errors);
+    if lost as f64 > 0.005 * m.chars_out.max(1) as f64 {
+        return true;
+    }
+    if m.ambiguous_restorations > 0 {
+        let han = out.chars().filter(|&c| cost::is_han(c)).count();
+        if m.ambiguous_restorations as f64 > 0.3 * han.max(1) as f64 {
+            return true;
+        }
+    }
+    false
 }

@@ -1,0 +1,229 @@
+//! Character costs and context terms (design §4.2): the score every repair decision compares.
+
+use super::tables::{Tables, TABLES};
+
+/// Minimum PMI of a pair that occurs inside a dictionary word.
+const ATTESTED_FLOOR: f32 = 0.5;
+/// Cost of an unknown BMP Han character.
+const HAN_UNKNOWN_BMP: f32 = 8.0;
+/// Cost of an unknown Han character outside the BMP.
+const HAN_UNKNOWN_SUPP: f32 = 9.0;
+
+/// True for the Han ranges of §4.2.
+#[inline]
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2FFFF | 0xF900..=0xFAFF)
+}
+
+/// True for a windows-1252 extra (the printable characters of 0x80–0x9F).
+#[inline]
+pub(crate) fn is_cp1252_extra(c: char) -> bool {
+    matches!(
+        c,
+        '€' | '‚'
+            | 'ƒ'
+            | '„'
+            | '…'
+            | '†'
+            | '‡'
+            | 'ˆ'
+            | '‰'
+            | 'Š'
+            | '‹'
+            | 'Œ'
+            | 'Ž'
+            | '‘'
+            | '’'
+            | '“'
+            | '”'
+            | '•'
+            | '–'
+            | '—'
+            | '˜'
+            | '™'
+            | 'š'
+            | '›'
+            | 'œ'
+            | 'ž'
+            | 'Ÿ'
+    )
+}
+
+/// True for code points that never belong in text: C1, U+FFFD, private use, surrogates, non-characters.
+#[inline]
+pub(crate) fn is_junk(c: char) -> bool {
+    let u = c as u32;
+    matches!(u, 0x80..=0x9F | 0xFFFD | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF | 0xFDD0..=0xFDEF)
+        || (u & 0xFFFE) == 0xFFFE
+}
+
+/// Context-free cost of one character (§4.2 table); lower means more plausible.
+#[inline]
+pub(crate) fn cost(t: &Tables, c: char) -> f32 {
+    let u = c as u32;
+    if u < 0x80 {
+        return if (0x20..0x7F).contains(&u) || matches!(c, '\t' | '\n' | '\r') {
+            0.5
+        } else {
+            8.0
+        };
+    }
+    if is_han(c) {
+        return t.han_cost(c).unwrap_or(if u > 0xFFFF {
+            HAN_UNKNOWN_SUPP
+        } else {
+            HAN_UNKNOWN_BMP
+        });
+    }
+    static_cost(c)
+}
+
+/// Cost of a non-ASCII, non-Han character (no table needed).
+pub(crate) fn static_cost(c: char) -> f32 {
+    let u = c as u32;
+    if is_junk(c) {
+        return 8.0;
+    }
+    match c {
+        '，' => return 0.8,
+        '。' => return 0.9,
+        '、' | '“' | '”' => return 1.3,
+        '：' => return 1.4,
+        '（' | '）' => return 1.5,
+        '；' | '！' | '？' => return 1.8,
+        '《' | '》' => return 2.0,
+        '\u{3000}' => return 2.5,
+        '‘' | '’' | '–' | '—' | '•' | '…' | '·' | '′' | '″' | '→' | '←' | '↑' | '↓' | '※' | '×'
+        | '÷' | '°' | '±' | '「' | '」' | '『' | '』' | '【' | '】' | '〈' | '〉' => {
+            return 1.5
+        }
+        '\u{A0}' => return 2.0,
+        '©' | '®' | '§' | 'µ' => return 3.0,
+        _ => {}
+    }
+    if is_cp1252_extra(c) {
+        return 5.0;
+    }
+    match u {
+        0x3001..=0x303F | 0xFF01..=0xFF5E => 1.5,
+        0xA1..=0xBF => 5.0,
+        0xC0..=0xFF => 4.0,
+        0x100..=0x24F => 5.0,
+        0x370..=0x4FF => 4.0,
+        0x250..=0x36F | 0x500..=0x7FF => 6.0,
+        0x3040..=0x30FF
+        | 0x31F0..=0x31FF
+        | 0xFF66..=0xFF9F
+        | 0xAC00..=0xD7A3
+        | 0x1100..=0x11FF
+        | 0x3130..=0x318F => 4.0,
+        0x200B..=0x200D | 0xFE0F => 2.5,
+        0x2000..=0x206F
+        | 0x20A0..=0x2BFF
+        | 0x1F000..=0x1FAFF
+        | 0xFF5F..=0xFF65
+        | 0xFFE0..=0xFFEE => 2.5,
+        _ => {
+            if c.is_numeric() || c.is_ascii_punctuation() {
+                2.5
+            } else if is_format_or_combining(u) {
+                6.0
+            } else {
+                5.0
+            }
+        }
+    }
+}
+
+/// Combining marks and format characters outside the ranges handled above.
+fn is_format_or_combining(u: u32) -> bool {
+    matches!(u, 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F | 0xFE00..=0xFE0E | 0xFEFF)
+}
+
+/// Characters that may take part in Latin mojibake: class 2 (U+00A0–00FF) or class 1.
+#[inline]
+pub(crate) fn moji_class(c: char) -> u8 {
+    let u = c as u32;
+    match u {
+        0xA0..=0xFF => 2,
+        0x80..=0x9F | 0x100..=0x2FF => 1,
+        _ if is_cp1252_extra(c) => 1,
+        _ => 0,
+    }
+}
+
+/// Penalty for two adjacent "moji" characters with at least one of class 2 (§4.2).
+#[inline]
+pub(crate) fn pair_pen(a: char, b: char) -> f32 {
+    let (ca, cb) = (moji_class(a), moji_class(b));
+    if ca > 0 && cb > 0 && (ca == 2 || cb == 2) {
+        2.0
+    } else {
+        0.0
+    }
+}
+
+/// Pointwise mutual information of `b` after `a`, clamped to [0, 3] (§4.2).
+#[inline]
+pub(crate) fn pmi(t: &Tables, a: char, b: char) -> f32 {
+    if (a as u32) < 0x2E80 || (b as u32) < 0x2E80 {
+        return 0.0;
+    }
+    let ca = t.count(t.t2s(a));
+    let cb = t.count(t.t2s(b));
+    if ca < 20.0 || cb < 20.0 {
+        return 0.0;
+    }
+    let pb = cb / t.total as f32;
+    let bg = t.bigram(a, b);
+    let p = (bg + 50.0 * pb) / (ca + 50.0);
+    // A pair attested inside some dictionary word earns a floor: the dictionary's word
+    // frequencies are too low for rare-but-real pairs (时序) to beat chance otherwise.
+    let floor = if bg > 0.0 { ATTESTED_FLOOR } else { 0.0 };
+    (p / pb).log10().clamp(floor, 3.0)
+}
+
+/// Cost of emitting `c` after `prev` (`None` at the start of a line).
+#[inline]
+pub(crate) fn emit(t: &Tables, prev: Option<char>, c: char) -> f32 {
+    let base = cost(t, c);
+    match prev {
+        Some(p) => base - pmi(t, p, c),
+        None => base,
+    }
+}
+
+/// Cost of a whole string as written: Σ emit + Σ pair_pen.
+pub(crate) fn text_cost(s: &str) -> f32 {
+    let t = &*TABLES;
+    let mut prev = None;
+    let mut total = 0.0;
+    for c in s.chars() {
+        total += emit(t, prev, c);
+        if let Some(p) = prev {
+            total += pair_pen(p, c);
+        }
+        prev = Some(c);
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn costs_follow_the_table() {
+        let t = &*TABLES;
+        assert_eq!(cost(t, 'a'), 0.5);
+        assert_eq!(cost(t, '\u{1}'), 8.0);
+        assert_eq!(cost(t, '\u{FFFD}'), 8.0);
+        assert_eq!(cost(t, '，'), 0.8);
+        assert_eq!(cost(t, 'é'), 4.0);
+        assert_eq!(cost(t, '€'), 5.0);
+        assert_eq!(cost(t, '©'), 3.0);
+        assert!(cost(t, '学') < 4.0);
+        assert!(pmi(t, '学', '习') > 1.0);
+        assert!(text_cost("联邦学习") < text_cost("è”é‚¦å¦ä¹ "));
+    }
+}

@@ -1,0 +1,233 @@
+//! Raw-bytes stage (design §4.5): which encoding the file's bytes are in.
+
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+use encoding_rs::{
+    Encoding, BIG5, EUC_JP, EUC_KR, GBK, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252,
+};
+use serde::{Deserialize, Serialize};
+
+use super::cost::{cost, is_han, text_cost};
+use super::tables::TABLES;
+
+/// How the raw bytes were turned into text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RawReport {
+    /// Encoding name as encoding_rs spells it (`UTF-8`, `GBK`, `UTF-16LE`…).
+    pub encoding: String,
+    /// `bom`, `nul`, `utf8`, `utf16-scored` or `scored`.
+    pub method: String,
+    /// chardetng's guess, when it was asked.
+    pub chardetng: Option<String>,
+    /// True when chardetng's guess did not depend on the top-level domain hint.
+    pub chardetng_sure: Option<bool>,
+    /// Top-level domain taken from the front matter `url:` and passed to chardetng.
+    pub tld: Option<String>,
+    /// Malformed sequences replaced by U+FFFD while decoding.
+    pub decode_errors: usize,
+}
+
+/// Bytes scored per candidate encoding (a prefix is enough to tell encodings apart).
+const SCORE_PREFIX: usize = 16 * 1024;
+
+/// Decodes raw bytes to text and says how (design §4.5).
+pub(crate) fn decode_raw(bytes: &[u8]) -> (String, RawReport) {
+    let mut rep = RawReport::default();
+    let (enc, body): (&'static Encoding, &[u8]) = if let Some((enc, len)) = Encoding::for_bom(bytes)
+    {
+        rep.method = "bom".into();
+        (enc, &bytes[len..])
+    } else if let Some(enc) = nul_pattern(bytes) {
+        rep.method = "nul".into();
+        (enc, bytes)
+    } else if let Ok(s) = std::str::from_utf8(bytes) {
+        rep.method = "utf8".into();
+        rep.encoding = UTF_8.name().into();
+        return (s.to_string(), rep);
+    } else {
+        let tld = tld_hint(bytes);
+        let mut det = EncodingDetector::new(Iso2022JpDetection::Deny);
+        det.feed(bytes, true);
+        let g = det.guess(tld.as_deref().map(str::as_bytes), Utf8Detection::Allow);
+        let sure = det.guess(Some(b"com"), Utf8Detection::Allow) == g
+            && det.guess(Some(b"cn"), Utf8Detection::Allow) == g
+            && det.guess(Some(b"tw"), Utf8Detection::Allow) == g;
+        rep.chardetng = Some(g.name().into());
+        rep.chardetng_sure = Some(sure);
+        rep.tld = tld;
+        if let Some(enc) = utf16_scored(bytes) {
+            rep.method = "utf16-scored".into();
+            (enc, bytes)
+        } else {
+            rep.method = "scored".into();
+            (pick_scored(bytes, g), bytes)
+        }
+    };
+    let (text, had_errors) = enc.decode_without_bom_handling(body);
+    rep.encoding = enc.name().into();
+    rep.decode_errors = if had_errors {
+        text.matches('\u{FFFD}').count()
+    } else {
+        0
+    };
+    (text.into_owned(), rep)
+}
+
+/// UTF-16 without BOM, recognised by NUL bytes on one parity only.
+fn nul_pattern(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 2 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in bytes.chunks_exact(2) {
+        even += usize::from(pair[0] == 0);
+        odd += usize::from(pair[1] == 0);
+    }
+    let half = (bytes.len() / 2) as f64;
+    let (e, o) = (even as f64 / half, odd as f64 / half);
+    if e >= 0.05 && o <= 0.01 {
+        Some(UTF_16BE)
+    } else if o >= 0.05 && e <= 0.01 {
+        Some(UTF_16LE)
+    } else {
+        None
+    }
+}
+
+/// Share of characters that are common Han, CJK punctuation or ASCII.
+fn common_share(text: &str) -> f64 {
+    let t = &*TABLES;
+    let (mut n, mut ok) = (0usize, 0usize);
+    for c in text.chars() {
+        n += 1;
+        let u = c as u32;
+        let good = (c.is_ascii() && !c.is_ascii_control() || matches!(c, '\n' | '\r' | '\t'))
+            || (0x3000..=0x303F).contains(&u)
+            || (0xFF01..=0xFF5E).contains(&u)
+            || (is_han(c) && cost(t, c) < 6.0);
+        ok += usize::from(good);
+    }
+    if n == 0 {
+        0.0
+    } else {
+        ok as f64 / n as f64
+    }
+}
+
+/// UTF-16 without BOM and without ASCII (so without NULs): mostly common Han in one byte order.
+fn utf16_scored(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 16 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let (gbk_text, gbk_err) =
+        GBK.decode_without_bom_handling(&bytes[..bytes.len().min(SCORE_PREFIX)]);
+    let gbk_share = common_share(&gbk_text);
+    for enc in [UTF_16LE, UTF_16BE] {
+        let (text, err) = enc.decode_without_bom_handling(&bytes[..bytes.len().min(SCORE_PREFIX)]);
+        if err {
+            continue;
+        }
+        let share = common_share(&text);
+        if share >= 0.95 && (gbk_err || gbk_share + 0.2 < share) {
+            return Some(enc);
+        }
+    }
+    None
+}
+
+/// Scores the candidate legacy encodings by the text cost of what they decode to.
+fn pick_scored(bytes: &[u8], g: &'static Encoding) -> &'static Encoding {
+    let mut end = bytes.len().min(SCORE_PREFIX);
+    // Do not cut inside a multi-byte character on the last line: back up to a newline when possible.
+    if end < bytes.len() {
+        if let Some(p) = memchr::memrchr(b'\n', &bytes[..end]) {
+            end = p + 1;
+        }
+    }
+    let sample = &bytes[..end];
+    let n = sample.len().max(1) as f32;
+    let mut best = (f32::INFINITY, g);
+    let mut cands = vec![g];
+    for e in [GBK, BIG5, SHIFT_JIS, EUC_KR, EUC_JP, WINDOWS_1252] {
+        if !cands.contains(&e) {
+            cands.push(e);
+        }
+    }
+    // Error counts first (cheap): a candidate with far more errors than the best cannot win, so
+    // only the others pay for a text cost.
+    let decoded: Vec<(&'static Encoding, String, usize)> = cands
+        .into_iter()
+        .map(|enc| {
+            let text = enc.decode_without_bom_handling(sample).0.into_owned();
+            let bad = memchr::memmem::find_iter(text.as_bytes(), "\u{FFFD}".as_bytes()).count();
+            (enc, text, bad)
+        })
+        .collect();
+    let min_bad = decoded.iter().map(|d| d.2).min().unwrap_or(0);
+    for (enc, text, bad) in decoded {
+        if bad as f32 > min_bad as f32 + 0.02 * n + 2.0 {
+            continue;
+        }
+        let clean: String = text.chars().filter(|&c| c != '\u{FFFD}').collect();
+        let mut score = (text_cost(&clean) + 10.0 * bad as f32) / n;
+        if enc == g {
+            score -= 0.3;
+        }
+        if score < best.0 {
+            best = (score, enc);
+        }
+    }
+    best.1
+}
+
+/// Top-level domain of the front matter's `url:` (first 2 KB), lower-case ASCII letters only.
+fn tld_hint(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(2048)];
+    for line in head.split(|&b| b == b'\n') {
+        let line = line.trim_ascii();
+        let Some(rest) = line.strip_prefix(b"url:") else {
+            continue;
+        };
+        let rest = rest.trim_ascii();
+        let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
+        let after = match memchr::memmem::find(rest, b"://") {
+            Some(p) => &rest[p + 3..],
+            None => rest,
+        };
+        let host_end = after
+            .iter()
+            .position(|&b| matches!(b, b'/' | b':' | b'?' | b'#' | b'"' | b' '))
+            .unwrap_or(after.len());
+        let host = &after[..host_end];
+        let label = host.rsplit(|&b| b == b'.').next()?;
+        if label.is_empty()
+            || !label
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        {
+            return None;
+        }
+        return Some(String::from_utf8_lossy(label).to_ascii_lowercase());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tld_from_front_matter() {
+        assert_eq!(
+            tld_hint(b"---\nurl: https://www.example.com.tw/a/b\n---\n").as_deref(),
+            Some("tw")
+        );
+        assert_eq!(tld_hint(b"# no url\n"), None);
+    }
+
+    #[test]
+    fn nul_pattern_detects_utf16() {
+        assert_eq!(nul_pattern(&[b'a', 0, b'b', 0]), Some(UTF_16LE));
+        assert_eq!(nul_pattern(&[0, b'a', 0, b'b']), Some(UTF_16BE));
+        assert_eq!(nul_pattern(b"abcd"), None);
+    }
+}

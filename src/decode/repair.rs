@@ -1,0 +1,560 @@
+//! Document-level mojibake repair (design §4.4 "Decision per line" and "Document").
+
+use std::collections::BTreeMap;
+
+use encoding_rs::{BIG5, GBK};
+use serde::{Deserialize, Serialize};
+
+use super::chains::{Chain, ChainData, Decoder};
+use super::cost::{is_cp1252_extra, is_han, text_cost};
+use super::tables::{is_double_moji, is_han_moji, TABLES};
+use super::viterbi::{self, TAU};
+
+/// What the mojibake repair did to a document (design §4.6).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct MojibakeReport {
+    /// The chain that repaired the most text (weighted by line length), if any.
+    pub dominant_chain: Option<String>,
+    /// Lines in the document.
+    pub lines_total: usize,
+    /// Lines repaired, per chain (a line repaired twice by one chain counts once).
+    pub lines_repaired: BTreeMap<String, usize>,
+    /// Characters before repair.
+    pub chars_in: usize,
+    /// Characters after repair.
+    pub chars_out: usize,
+    /// Bytes restored by insertion (dropped bytes and wildcards).
+    pub bytes_restored: usize,
+    /// Restored characters for which another restoration was plausible.
+    pub ambiguous_restorations: usize,
+    /// U+FFFD in the output.
+    pub unrecoverable_chars: usize,
+    /// `锟斤拷` markers found (each stands for two lost characters).
+    pub known_loss_markers: usize,
+    /// HTML numeric character references decoded (`&#xff0c;` → `，`).
+    pub entities_decoded: usize,
+    /// Lines that passed the cheap gate and were scored.
+    pub lines_scored: usize,
+}
+
+/// Maximum repeated passes per line (double mojibake needs two).
+const MAX_PASSES: usize = 3;
+/// Chains tried per line (after ranking by the strict transform's error share).
+const MAX_CHAINS: usize = 2;
+/// A chain is tried when its strict transform costs at most this factor (plus a little) more per
+/// character than the best chain's: far worse strict readings never win the Viterbi either.
+const CHAIN_MARGIN: f32 = 1.25;
+
+/// Cheap per-line gate: true when a line may hold mojibake. Needs no tables.
+pub(crate) fn needs_look(line: &str) -> bool {
+    if line.is_ascii() {
+        return false;
+    }
+    let (mut prev_latin, mut prev_strong, mut double_run) = (false, false, 0u32);
+    for c in line.chars() {
+        let u = c as u32;
+        if u < 0x80 {
+            prev_latin = false;
+            prev_strong = false;
+            double_run = 0;
+            continue;
+        }
+        // C1, U+FFFD, private use, and 锟 (start of the `锟斤拷` loss marker).
+        if (0x80..=0x9F).contains(&u)
+            || c == '\u{FFFD}'
+            || (0xE000..=0xF8FF).contains(&u)
+            || c == '锟'
+        {
+            return true;
+        }
+        let strong = (0xA0..=0x7FF).contains(&u);
+        let latin = strong || is_cp1252_extra(c);
+        if latin && prev_latin && (strong || prev_strong) {
+            return true;
+        }
+        prev_latin = latin;
+        prev_strong = strong;
+        if is_han_moji(c) {
+            return true;
+        }
+        if is_double_moji(c) {
+            double_run += 1;
+            if double_run >= 3 {
+                return true;
+            }
+        } else {
+            double_run = 0;
+        }
+    }
+    false
+}
+
+/// The strict transform of a line under one chain (first alternative, no insertions).
+struct Strict {
+    /// U+FFFD the decoder emitted.
+    errors: usize,
+    /// The decoded text (characters outside the alphabet kept).
+    text: String,
+    /// `text_cost(text)`.
+    cost: f32,
+}
+
+/// The chain gate (§4.3): enough of the line is in the chain's alphabet and its strict transform
+/// decodes mostly without errors. Returns the strict transform when it passes.
+fn chain_gate(cd: &ChainData, line: &[char]) -> Option<Strict> {
+    let mut non_ascii = 0usize;
+    let mut in_alpha = 0usize;
+    for &c in line {
+        if !c.is_ascii() {
+            non_ascii += 1;
+            if cd.in_gate_alphabet(c) {
+                in_alpha += 1;
+            }
+        }
+    }
+    if in_alpha == 0
+        || (in_alpha < 2 && in_alpha < non_ascii)
+        || (in_alpha as f32) < 0.3 * non_ascii as f32
+    {
+        return None;
+    }
+    let (errors, decoded, text) = strict_transform(cd, line);
+    (errors as f32 <= 0.6 * decoded as f32 + 1.0).then(|| {
+        let cost = text_cost(&text);
+        Strict { errors, text, cost }
+    })
+}
+
+/// Decodes the first alternative of every alphabet character; returns (errors, non-ASCII output
+/// chars, the result with characters outside the alphabet kept).
+fn strict_transform(cd: &ChainData, line: &[char]) -> (usize, usize, String) {
+    let mut bytes = Vec::with_capacity(line.len() * 2);
+    let (mut errors, mut decoded) = (0, 0);
+    let mut text = String::with_capacity(line.len() * 3);
+    let mut flush = |bytes: &mut Vec<u8>, text: &mut String| {
+        if bytes.is_empty() {
+            return;
+        }
+        let seg = match cd.decoder {
+            Decoder::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
+            Decoder::Dbcs(_) => {
+                let enc = if cd.chain == Chain::Big5Latin1 {
+                    BIG5
+                } else {
+                    GBK
+                };
+                enc.decode_without_bom_handling(bytes).0.into_owned()
+            }
+        };
+        for c in seg.chars() {
+            if c == '\u{FFFD}' {
+                errors += 1;
+            }
+            if !c.is_ascii() {
+                decoded += 1;
+            }
+        }
+        text.push_str(&seg);
+        bytes.clear();
+    };
+    for &c in line {
+        match cd.first(c).filter(|_| cd.in_gate_alphabet(c)) {
+            Some(a) => bytes.extend_from_slice(a.bytes()),
+            None => {
+                flush(&mut bytes, &mut text);
+                text.push(c);
+            }
+        }
+    }
+    flush(&mut bytes, &mut text);
+    (errors, decoded, text)
+}
+
+/// Outcome of repairing one line.
+struct LineFix {
+    text: String,
+    chains: Vec<Chain>,
+    bytes_restored: usize,
+    ambiguous: usize,
+}
+
+/// True when a legacy DBCS reading is coherent Chinese (most adjacent Han pairs attested in the
+/// bigram table): a misaligned reading after a stripped byte is not, though it decodes without
+/// errors.
+fn coherent(text: &str) -> bool {
+    let t = &*TABLES;
+    let (mut pairs, mut attested) = (0usize, 0usize);
+    let mut prev = None;
+    for c in text.chars() {
+        let han = is_han(c);
+        if let (Some(p), true) = (prev, han) {
+            pairs += 1;
+            attested += usize::from(t.bigram(p, c) > 0.0);
+        }
+        prev = han.then_some(c);
+    }
+    pairs >= 6 && attested as f32 >= 0.6 * pairs as f32
+}
+
+/// Chains worth a Viterbi on this line: the `MAX_CHAINS` passing the gate whose strict transform
+/// reads best, plus the document's dominant chain.
+fn promising_chains(chars: &[char], dominant: Option<Chain>) -> Vec<(Chain, Option<Strict>)> {
+    let mut gated: Vec<(Chain, Option<Strict>)> = Chain::ALL
+        .into_iter()
+        .filter_map(|c| chain_gate(c.data(), chars).map(|s| (c, Some(s))))
+        .collect();
+    let per_char = |s: &Option<Strict>| {
+        s.as_ref().map_or(f32::INFINITY, |s| s.cost) / chars.len().max(1) as f32
+    };
+    gated.sort_by(|a, b| per_char(&a.1).total_cmp(&per_char(&b.1)));
+    let best = gated.first().map_or(0.0, |g| per_char(&g.1));
+    gated.truncate(MAX_CHAINS);
+    gated.retain(|g| per_char(&g.1) <= best * CHAIN_MARGIN + 0.3);
+    if let Some(d) = dominant {
+        if !gated.iter().any(|g| g.0 == d) {
+            gated.push((d, None));
+        }
+    }
+    gated
+}
+
+/// Longest stretch handed to one Viterbi: bounds its memory (the back-pointer arena grows with
+/// the line) on minified or single-line files.
+const MAX_SEGMENT: usize = 4096;
+
+/// [`repair_line`] over a line cut at ASCII characters into pieces of at most `MAX_SEGMENT`
+/// bytes (mojibake of one character never spans an ASCII byte, so the cuts lose nothing).
+fn repair_segmented(line: &str, dominant: Option<Chain>, favour: bool) -> Option<LineFix> {
+    if line.len() <= MAX_SEGMENT {
+        return repair_line(line, dominant, favour);
+    }
+    let mut fix = LineFix {
+        text: String::with_capacity(line.len()),
+        chains: Vec::new(),
+        bytes_restored: 0,
+        ambiguous: 0,
+    };
+    let mut rest = line;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(MAX_SEGMENT);
+        if cut < rest.len() {
+            // Cut after the last ASCII byte of the window, else at a character boundary.
+            cut = match rest.as_bytes()[..cut].iter().rposition(u8::is_ascii) {
+                Some(p) if p > 0 => p + 1,
+                _ => (1..=cut)
+                    .rev()
+                    .find(|&i| rest.is_char_boundary(i))
+                    .unwrap_or(rest.len()),
+            };
+        }
+        let (seg, tail) = rest.split_at(cut);
+        match repair_line(seg, dominant, favour) {
+            Some(f) => {
+                fix.text.push_str(&f.text);
+                fix.bytes_restored += f.bytes_restored;
+                fix.ambiguous += f.ambiguous;
+                for c in f.chains {
+                    if !fix.chains.contains(&c) {
+                        fix.chains.push(c);
+                    }
+                }
+            }
+            None => fix.text.push_str(seg),
+        }
+        rest = tail;
+    }
+    (!fix.chains.is_empty()).then_some(fix)
+}
+
+/// Repairs one line: up to `MAX_PASSES` passes, each taking the cheapest gated chain if it beats
+/// the line as written. `dominant` always runs and gets τ−1 when `favour` is set.
+fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<LineFix> {
+    let t = &*TABLES;
+    let mut cur = line.to_string();
+    let mut fix = LineFix {
+        text: String::new(),
+        chains: Vec::new(),
+        bytes_restored: 0,
+        ambiguous: 0,
+    };
+    let mut chars: Vec<char> = Vec::new();
+    for _ in 0..MAX_PASSES {
+        chars.clear();
+        chars.extend(cur.chars());
+        let base = text_cost(&cur);
+        let mut best: Option<(Chain, viterbi::LineOut)> = None;
+        let chains = promising_chains(&chars, dominant);
+        // Fast path: the best chain's strict reading decodes to UTF-8 without a single error (UTF-8
+        // resynchronises, so a lost byte always shows), reads far better than the line and looks
+        // clean: that is the Viterbi's all-re-decoded path, take it directly. Legacy DBCS readings
+        // of misaligned bytes rarely error, so those chains always get the Viterbi.
+        if let Some((chain, Some(st))) = chains.first() {
+            if st.errors == 0
+                && st.text != cur
+                && st.cost + TAU < base
+                && !needs_look(&st.text)
+                && (matches!(chain.data().decoder, Decoder::Utf8) || coherent(&st.text))
+            {
+                let out = viterbi::LineOut {
+                    cost: st.cost + TAU,
+                    text: st.text.clone(),
+                    bytes_restored: 0,
+                    ambiguous: 0,
+                    lost: 0,
+                    changed: true,
+                };
+                best = Some((*chain, out));
+            }
+        }
+        let fast = best.is_some();
+        for &(chain, _) in chains.iter().filter(|_| !fast) {
+            let cd = chain.data();
+            let tau = if favour && Some(chain) == dominant {
+                TAU - 1.0
+            } else {
+                TAU
+            };
+            let out = viterbi::run(t, cd, &chars, tau);
+            if out.changed
+                && out.text != cur
+                && best.as_ref().is_none_or(|(_, b)| out.cost < b.cost)
+            {
+                best = Some((chain, out));
+            }
+        }
+        match best {
+            Some((chain, out)) if out.cost < base => {
+                fix.bytes_restored += out.bytes_restored;
+                fix.ambiguous += out.ambiguous;
+                if !fix.chains.contains(&chain) {
+                    fix.chains.push(chain);
+                }
+                cur = out.text;
+                // Another pass only for what still looks broken (double mojibake); the repair's
+                // own U+FFFD are final.
+                if !needs_look(&cur.replace('\u{FFFD}', "")) {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    if fix.chains.is_empty() {
+        return None;
+    }
+    fix.text = cur;
+    Some(fix)
+}
+
+/// Repairs mojibake in already-decoded text, line by line; clean lines come back byte-identical.
+pub fn repair_text(text: &str) -> (String, MojibakeReport) {
+    let gate = needs_any_look(text);
+    repair_owned(text.to_string(), gate)
+}
+
+/// Counts characters from UTF-8 bytes (non-continuation bytes); vectorises, unlike `chars()`.
+fn count_chars(s: &str) -> usize {
+    s.bytes().filter(|&b| (b as i8) >= -0x40).count()
+}
+
+/// Counts U+FFFD.
+fn count_fffd(s: &str) -> usize {
+    memchr::memmem::find_iter(s.as_bytes(), "\u{FFFD}".as_bytes()).count()
+}
+
+/// True when some line of `text` passes the cheap gate (the repair will score it).
+pub(crate) fn needs_any_look(text: &str) -> bool {
+    needs_look(text)
+}
+
+/// [`repair_text`] on an owned string whose gate (`needs_any_look`) was already computed: clean
+/// text is handed back without a copy.
+pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport) {
+    // One pass over the bytes for both counts (vectorises).
+    let (chars, newlines) = text.bytes().fold((0usize, 0usize), |(c, n), b| {
+        (
+            c + usize::from((b as i8) >= -0x40),
+            n + usize::from(b == b'\n'),
+        )
+    });
+    let mut rep = MojibakeReport {
+        chars_in: chars,
+        lines_total: newlines + 1,
+        ..Default::default()
+    };
+    // Cheap gate first, over the whole text at once (the gate's state resets at every ASCII
+    // character, so at line ends too): a clean document never touches the scoring tables.
+    if !gate {
+        let (out, n) = if memchr::memmem::find(text.as_bytes(), b"&#").is_some() {
+            decode_entities(&text)
+        } else {
+            (text, 0)
+        };
+        rep.entities_decoded = n;
+        rep.chars_out = if n == 0 {
+            rep.chars_in
+        } else {
+            count_chars(&out)
+        };
+        // The gate lets no U+FFFD through, and entities never decode to one.
+        return (out, rep);
+    }
+    let text = text.as_str();
+    let lines: Vec<&str> = text.split('\n').collect();
+    let looks: Vec<bool> = lines
+        .iter()
+        .map(|l| needs_look(l) || l.contains("锟斤拷"))
+        .collect();
+    let mut out_lines: Vec<Option<LineFix>> = Vec::with_capacity(lines.len());
+    let mut bodies: Vec<String> = Vec::with_capacity(lines.len());
+    let mut votes: BTreeMap<Chain, usize> = BTreeMap::new();
+    for (line, &look) in lines.iter().zip(&looks) {
+        let (body, cr) = split_cr(line);
+        let mut body = body.to_string();
+        let markers = body.matches("锟斤拷").count();
+        if markers > 0 {
+            rep.known_loss_markers += markers;
+            body = body.replace("锟斤拷", "\u{FFFD}\u{FFFD}");
+        }
+        let fix = if look {
+            rep.lines_scored += 1;
+            repair_segmented(&body, None, false)
+        } else {
+            None
+        };
+        if let Some(f) = &fix {
+            if let Some(&c) = f.chains.first() {
+                *votes.entry(c).or_default() += body.len();
+            }
+        }
+        bodies.push(format!("{body}{cr}"));
+        out_lines.push(fix);
+    }
+    let dominant = votes.iter().max_by_key(|(_, &v)| v).map(|(&c, _)| c);
+    if let Some(dom) = dominant {
+        rep.dominant_chain = Some(dom.name().to_string());
+        // Pass 2: lines another chain won, and non-ASCII lines the gate let through, get the
+        // dominant chain with a lower entry cost.
+        for (i, body) in bodies.iter().enumerate() {
+            let redo = match &out_lines[i] {
+                Some(f) => f.chains.first() != Some(&dom),
+                None => {
+                    !body.is_ascii() && {
+                        let chars: Vec<char> = split_cr(body).0.chars().collect();
+                        chain_gate(dom.data(), &chars).is_some()
+                    }
+                }
+            };
+            if redo {
+                let (b, _) = split_cr(body);
+                if let Some(f) = repair_segmented(b, Some(dom), true) {
+                    out_lines[i] = Some(f);
+                }
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, body) in bodies.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match &out_lines[i] {
+            Some(f) => {
+                let (_, cr) = split_cr(body);
+                out.push_str(&f.text);
+                out.push_str(cr);
+                rep.bytes_restored += f.bytes_restored;
+                rep.ambiguous_restorations += f.ambiguous;
+                for c in &f.chains {
+                    *rep.lines_repaired.entry(c.name().to_string()).or_default() += 1;
+                }
+            }
+            None => out.push_str(body),
+        }
+    }
+    let (out, n) = decode_entities(&out);
+    rep.entities_decoded = n;
+    rep.chars_out = count_chars(&out);
+    rep.unrecoverable_chars = count_fffd(&out);
+    (out, rep)
+}
+
+fn split_cr(line: &str) -> (&str, &str) {
+    match line.strip_suffix('\r') {
+        Some(b) => (b, "\r"),
+        None => (line, ""),
+    }
+}
+
+/// Decodes numeric character references to non-ASCII characters outside backtick code spans.
+/// ASCII references (`&#60;`) stay: they may be deliberate escapes.
+pub(crate) fn decode_entities(text: &str) -> (String, usize) {
+    if memchr::memmem::find(text.as_bytes(), b"&#").is_none() {
+        return (text.to_string(), 0);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut n = 0;
+    let mut in_code = false;
+    let mut rest = text;
+    while let Some(pos) = rest.find(['&', '`']) {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        if rest.starts_with('`') {
+            in_code = !in_code;
+            out.push('`');
+            rest = &rest[1..];
+            continue;
+        }
+        if !in_code {
+            if let Some((c, len)) = parse_entity(rest) {
+                out.push(c);
+                n += 1;
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        out.push('&');
+        rest = &rest[1..];
+    }
+    out.push_str(rest);
+    (out, n)
+}
+
+fn parse_entity(s: &str) -> Option<(char, usize)> {
+    let body = s.strip_prefix("&#")?;
+    let (digits, radix, skip) = match body.strip_prefix(['x', 'X']) {
+        Some(h) => (h, 16, 3),
+        None => (body, 10, 2),
+    };
+    let end = digits.find(';')?;
+    if end == 0 || end > 7 {
+        return None;
+    }
+    let v = u32::from_str_radix(&digits[..end], radix).ok()?;
+    let c = char::from_u32(v).filter(|&c| (c as u32) >= 0xA0 && c != '\u{FFFD}')?;
+    Some((c, skip + end + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities() {
+        assert_eq!(
+            decode_entities("a&#xff0c;b&#65;`&#xff0c;`").0,
+            "a，b&#65;`&#xff0c;`"
+        );
+    }
+
+    #[test]
+    fn gate() {
+        assert!(!needs_look(
+            "对比学习（Contrastive Learning）在 NeurIPS 2023 上很热门。"
+        ));
+        assert!(!needs_look("Jérôme Müller — “naïve” café, São Paulo"));
+        assert!(needs_look("è”é‚¦å¦ä¹ "));
+        assert!(needs_look("鍥剧墖"));
+        assert!(needs_look("莽戮聨氓聸垄"));
+    }
+}

@@ -1,0 +1,660 @@
+//! Per-line, per-chain Viterbi (design §4.4): which characters to keep and which to re-decode
+//! through the chain, restoring dropped bytes where the decoder says one is missing.
+
+use super::chains::{Alt, ChainData, Dbcs, Decoder};
+use super::cost::{cost, emit, is_han, pair_pen};
+use super::tables::{IntMap, Tables};
+
+/// Cost of a U+FFFD the repair has to emit.
+pub(crate) const E: f32 = 8.0;
+/// Cost of switching from original text to re-decoded text.
+pub(crate) const TAU: f32 = 4.0;
+/// Cost of leaving a re-decoded run on a character the chain could have re-decoded.
+const LEAVE: f32 = 4.5;
+/// Cost per inserted (restored) byte.
+const LAMBDA: f32 = 2.0;
+/// States kept per position.
+const BEAM: usize = 16;
+/// States costlier than the best by more than this are dropped (they never come back in practice,
+/// and the beam would otherwise spend most of its time on them).
+const BEAM_COST: f32 = 14.0;
+/// Lazy completions kept per closure (the rest are far worse in practice).
+const MAX_COMPLETIONS: usize = 6;
+/// Extra cost of a re-decoded traditional-only character.
+const TRADITIONAL: f32 = 1.0;
+/// Extra cost of a re-decoded Han character right after an ASCII letter.
+const LATIN_HAN: f32 = 2.0;
+/// Extra cost of a GBK pair whose trail byte is ASCII (outside GB2312).
+const ASCII_TRAIL: f32 = 1.5;
+/// Closures per step that may restore dropped bytes.
+const CLOSE_BUDGET: usize = 6;
+/// Completions (cheapest by context-free cost) whose context is scored.
+const COMPLETION_CANDIDATES: usize = 10;
+/// A candidate whose context-free cost is below this is a plausible restoration.
+const PLAUSIBLE: f32 = 7.0;
+
+/// Bytes waiting for the decoder to finish a character.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+struct Pend {
+    b: [u8; 3],
+    len: u8,
+    /// Bytes of the pending sequence that were inserted (wildcards).
+    ins: u8,
+    /// The inserted byte had several plausible values.
+    amb: bool,
+}
+
+/// What a character of the output is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tok {
+    /// Kept as written.
+    Orig,
+    /// Re-decoded from its bytes.
+    Dec,
+    /// Re-decoded with `bytes` restored; `ambiguous` when another restoration was plausible.
+    Restored { bytes: u8, ambiguous: bool },
+    /// U+FFFD for bytes that cannot be recovered.
+    Lost,
+}
+
+#[derive(Clone, Copy)]
+struct Node {
+    parent: u32,
+    ch: char,
+    tok: Tok,
+}
+
+const ROOT: u32 = u32::MAX;
+
+/// A partial hypothesis while feeding bytes.
+#[derive(Clone, Copy)]
+struct P {
+    cost: f32,
+    last: char,
+    pend: Pend,
+    node: u32,
+}
+
+#[derive(Clone, Copy)]
+struct St {
+    p: P,
+    dec: bool,
+}
+
+/// The best reading of a line under one chain.
+pub(crate) struct LineOut {
+    /// Total cost of the reading.
+    pub cost: f32,
+    /// The text it produces.
+    pub text: String,
+    /// Bytes inserted to restore dropped ones.
+    pub bytes_restored: usize,
+    /// Restorations with another plausible candidate.
+    pub ambiguous: usize,
+    /// U+FFFD emitted by the repair.
+    pub lost: usize,
+    /// True when some character was re-decoded.
+    pub changed: bool,
+}
+
+struct Vit<'a> {
+    t: &'a Tables,
+    cd: &'a ChainData,
+    nodes: Vec<Node>,
+    scratch: Vec<(char, f32)>,
+    /// Lazy completions per pending byte pattern: (candidates by context-free cost, ambiguous).
+    completions: IntMap<u32, (Vec<(char, f32)>, bool)>,
+    /// Closures with restoration left in this step.
+    close_budget: usize,
+    /// Direct-mapped cache of `emit(prev, c)`: the same pairs recur across states.
+    emit_cache: Vec<(u64, f32)>,
+}
+
+/// Slots of the emit cache (a power of two).
+const EMIT_CACHE: usize = 4096;
+
+impl Vit<'_> {
+    /// `emit(prev, c)`, cached.
+    #[inline]
+    fn emit(&mut self, prev: char, c: char) -> f32 {
+        let key = (u64::from(prev as u32) << 32) | u64::from(c as u32);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize & (EMIT_CACHE - 1);
+        let e = self.emit_cache[slot];
+        if e.0 == key {
+            return e.1;
+        }
+        let v = emit(self.t, last_opt(prev), c);
+        self.emit_cache[slot] = (key, v);
+        v
+    }
+}
+
+/// Every character that inserting D bytes into `pend` (after its lead) can complete, sorted by
+/// context-free cost, and whether more than one of them is plausible.
+fn completions(t: &Tables, cd: &ChainData, pend: &Pend, n: usize) -> (Vec<(char, f32)>, bool) {
+    let drop = &cd.drop;
+    let have = pend.len as usize;
+    let k = n - have;
+    let mut found: Vec<(char, f32)> = Vec::new();
+    let mut seq = [0u8; 4];
+    let combos_d = drop.len().pow(k as u32);
+    // Positions (after the lead) that keep the real bytes, in order; the others get D bytes.
+    for mask in 0u32..(1 << (n - 1)) {
+        if mask.count_ones() as usize != have - 1 {
+            continue;
+        }
+        for dc in 0..combos_d {
+            seq[0] = pend.b[0];
+            let (mut ri, mut dcr) = (1, dc);
+            for (pos, slot) in seq.iter_mut().enumerate().take(n).skip(1) {
+                if mask & (1 << (pos - 1)) != 0 {
+                    *slot = pend.b[ri];
+                    ri += 1;
+                } else {
+                    *slot = drop[dcr % drop.len()];
+                    dcr /= drop.len();
+                }
+            }
+            if let Some(c) = char_of(&seq[..n]) {
+                if !found.iter().any(|&(x, _)| x == c) {
+                    found.push((c, cost(t, c)));
+                }
+            }
+        }
+    }
+    found.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let amb = found.iter().filter(|&&(_, c)| c < PLAUSIBLE).count() >= 2;
+    (found, amb)
+}
+
+#[inline]
+fn last_opt(c: char) -> Option<char> {
+    (c != '\0').then_some(c)
+}
+
+fn utf8_need(lead: u8) -> u8 {
+    match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 0,
+    }
+}
+
+fn utf8_cont_ok(p: &Pend, b: u8) -> bool {
+    if p.len == 1 {
+        match p.b[0] {
+            0xE0 => (0xA0..=0xBF).contains(&b),
+            0xED => (0x80..=0x9F).contains(&b),
+            0xF0 => (0x90..=0xBF).contains(&b),
+            0xF4 => (0x80..=0x8F).contains(&b),
+            _ => (0x80..=0xBF).contains(&b),
+        }
+    } else {
+        (0x80..=0xBF).contains(&b)
+    }
+}
+
+fn char_of(bytes: &[u8]) -> Option<char> {
+    let s = std::str::from_utf8(bytes).ok()?;
+    let mut cs = s.chars();
+    let c = cs.next()?;
+    cs.next().is_none().then_some(c)
+}
+
+impl Vit<'_> {
+    fn push(&mut self, parent: u32, ch: char, tok: Tok) -> u32 {
+        self.nodes.push(Node { parent, ch, tok });
+        (self.nodes.len() - 1) as u32
+    }
+
+    /// Emits a decoded character from `p` (its pending bytes are consumed).
+    fn emit_dec(&mut self, p: P, c: char, tok: Tok, extra: f32) -> P {
+        // Traditional-only characters are a less likely reading of broken text (design §4.4 rerank).
+        let mut penalty = if self.t.is_traditional(c) {
+            TRADITIONAL
+        } else {
+            0.0
+        };
+        penalty += glue(p.last, c);
+        let cost = p.cost + extra + penalty + self.emit(p.last, c);
+        let node = self.push(p.node, c, tok);
+        P {
+            cost,
+            last: c,
+            pend: Pend::default(),
+            node,
+        }
+    }
+
+    fn lost(&mut self, p: P) -> P {
+        let node = self.push(p.node, '\u{FFFD}', Tok::Lost);
+        P {
+            cost: p.cost + E,
+            last: '\u{FFFD}',
+            pend: Pend::default(),
+            node,
+        }
+    }
+
+    fn tok_for(pend: &Pend, extra_ins: u8, amb: bool) -> Tok {
+        let ins = pend.ins + extra_ins;
+        if ins == 0 {
+            Tok::Dec
+        } else {
+            Tok::Restored {
+                bytes: ins,
+                ambiguous: amb || pend.amb,
+            }
+        }
+    }
+
+    /// Closes a pending sequence: U+FFFD, or a completion with dropped bytes inserted.
+    fn close(&mut self, p: P, out: &mut Vec<P>) {
+        out.push(self.lost(p));
+        // Restorations are tried from the cheapest states of each step only (states come sorted):
+        // a restoration on an already-losing path never wins, and this is the hot spot.
+        if self.close_budget == 0 {
+            return;
+        }
+        self.close_budget -= 1;
+        match self.cd.decoder {
+            Decoder::Utf8 => self.lazy_completions(p, out),
+            Decoder::Dbcs(t) => {
+                let l = p.pend.b[0];
+                for i in 0..self.cd.drop.len() {
+                    let d = self.cd.drop[i];
+                    if let Some(c) = t.pair(l, d) {
+                        let q = self.emit_dec(
+                            p,
+                            c,
+                            Tok::Restored {
+                                bytes: 1,
+                                ambiguous: false,
+                            },
+                            LAMBDA,
+                        );
+                        out.push(q);
+                    }
+                }
+            }
+        }
+    }
+
+    /// UTF-8 lazy completion: every character obtainable by inserting the missing bytes from D.
+    fn lazy_completions(&mut self, p: P, out: &mut Vec<P>) {
+        if self.cd.drop.is_empty() || p.pend.len == 0 {
+            return;
+        }
+        let n = utf8_need(p.pend.b[0]) as usize;
+        let have = p.pend.len as usize;
+        if n <= have || n - have > 2 {
+            return;
+        }
+        let k = n - have;
+        // Two missing bytes from a large D (Latin-1's 33) is thousands of guesses: leave it U+FFFD.
+        if k == 2 && self.cd.drop.len() > 8 {
+            return;
+        }
+        let key = u32::from_le_bytes([p.pend.b[0], p.pend.b[1], p.pend.b[2], p.pend.len]);
+        let t = self.t;
+        let cd = self.cd;
+        let entry = self
+            .completions
+            .entry(key)
+            .or_insert_with(|| completions(t, cd, &p.pend, n));
+        let amb = entry.1;
+        let Some(&(_, floor)) = entry.0.first() else {
+            return;
+        };
+        // PMI is at most 3: candidates costlier than the cheapest by more cannot win.
+        let mut picked = [('\0', 0f32); COMPLETION_CANDIDATES];
+        let mut n_picked = 0;
+        for &(c, cc) in entry
+            .0
+            .iter()
+            .take_while(|&&(_, cc)| cc <= floor + 3.0)
+            .take(COMPLETION_CANDIDATES)
+        {
+            picked[n_picked] = (c, cc);
+            n_picked += 1;
+        }
+        let mut cands = std::mem::take(&mut self.scratch);
+        cands.clear();
+        for &(c, _) in &picked[..n_picked] {
+            let cst = k as f32 * LAMBDA + self.emit(p.last, c);
+            cands.push((c, cst));
+        }
+        cands.sort_by(|a, b| a.1.total_cmp(&b.1));
+        for &(c, cst) in cands.iter().take(MAX_COMPLETIONS) {
+            let tok = Tok::Restored {
+                bytes: k as u8 + p.pend.ins,
+                ambiguous: amb || p.pend.amb,
+            };
+            let node = self.push(p.node, c, tok);
+            out.push(P {
+                cost: p.cost + cst,
+                last: c,
+                pend: Pend::default(),
+                node,
+            });
+        }
+        self.scratch = cands;
+    }
+
+    /// Feeds one byte through the chain's decoder.
+    fn feed(&mut self, p: P, b: u8, out: &mut Vec<P>) {
+        match self.cd.decoder {
+            Decoder::Utf8 => self.feed_utf8(p, b, out, false, false),
+            Decoder::Dbcs(t) => self.feed_dbcs(p, b, t, out),
+        }
+    }
+
+    fn feed_utf8(&mut self, p: P, b: u8, out: &mut Vec<P>, inserted: bool, amb: bool) {
+        let ins = u8::from(inserted);
+        if p.pend.len == 0 {
+            if b < 0x80 {
+                out.push(self.emit_dec(p, b as char, Tok::Dec, 0.0));
+            } else if utf8_need(b) > 0 {
+                let pend = Pend {
+                    b: [b, 0, 0],
+                    len: 1,
+                    ins,
+                    amb,
+                };
+                out.push(P { pend, ..p });
+            } else {
+                out.push(self.lost(p));
+            }
+            return;
+        }
+        if utf8_cont_ok(&p.pend, b) {
+            let mut pend = p.pend;
+            let need = utf8_need(pend.b[0]);
+            if pend.len + 1 == need {
+                let mut full = [0u8; 4];
+                full[..pend.len as usize].copy_from_slice(&pend.b[..pend.len as usize]);
+                full[pend.len as usize] = b;
+                match char_of(&full[..need as usize]) {
+                    Some(c) => {
+                        let tok = Self::tok_for(&pend, ins, amb);
+                        out.push(self.emit_dec(p, c, tok, 0.0));
+                    }
+                    None => out.push(self.lost(p)),
+                }
+            } else {
+                pend.b[pend.len as usize] = b;
+                pend.len += 1;
+                pend.ins += ins;
+                pend.amb |= amb;
+                out.push(P { pend, ..p });
+            }
+            return;
+        }
+        let mut closed = Vec::new();
+        self.close(p, &mut closed);
+        for q in closed {
+            self.feed_utf8(q, b, out, inserted, amb);
+        }
+    }
+
+    fn feed_dbcs(&mut self, p: P, b: u8, t: &Dbcs, out: &mut Vec<P>) {
+        if p.pend.len == 0 {
+            if b < 0x80 {
+                out.push(self.emit_dec(p, b as char, Tok::Dec, 0.0));
+            } else if t.is_lead(b) {
+                out.push(P {
+                    pend: Pend {
+                        b: [b, 0, 0],
+                        len: 1,
+                        ins: 0,
+                        amb: false,
+                    },
+                    ..p
+                });
+            } else if let Some(c) = t.single(b) {
+                out.push(self.emit_dec(p, c, Tok::Dec, 0.0));
+            } else {
+                out.push(self.lost(p));
+            }
+            return;
+        }
+        let l = p.pend.b[0];
+        // Eager insertion: a stripped byte (D) may have stood between the lead and this byte.
+        for i in 0..self.cd.drop.len() {
+            let d = self.cd.drop[i];
+            if let Some(c) = t.pair(l, d) {
+                let q = self.emit_dec(
+                    p,
+                    c,
+                    Tok::Restored {
+                        bytes: 1,
+                        ambiguous: false,
+                    },
+                    LAMBDA,
+                );
+                self.feed_dbcs(q, b, t, out);
+            }
+        }
+        match t.pair(l, b) {
+            Some(c) => {
+                // GB2312, which nearly all GBK text stays within, has no ASCII trail bytes.
+                let extra = if b < 0x80 && self.cd.ascii_trail_rare {
+                    ASCII_TRAIL
+                } else {
+                    0.0
+                };
+                out.push(self.emit_dec(p, c, Tok::Dec, extra))
+            }
+            None => {
+                let q = self.lost(p);
+                if b < 0x80 {
+                    self.feed_dbcs(q, b, t, out);
+                } else {
+                    out.push(q);
+                }
+            }
+        }
+    }
+}
+
+/// Runs the Viterbi of one chain over one line; `tau` is the cost of entering a re-decoded run.
+pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOut {
+    let mut v = Vit {
+        t,
+        cd,
+        nodes: Vec::with_capacity(line.len() * 8),
+        scratch: Vec::new(),
+        completions: IntMap::default(),
+        emit_cache: vec![(u64::MAX, 0.0); EMIT_CACHE],
+        close_budget: CLOSE_BUDGET,
+    };
+    let start = P {
+        cost: 0.0,
+        last: '\0',
+        pend: Pend::default(),
+        node: ROOT,
+    };
+    let mut states = vec![St {
+        p: start,
+        dec: false,
+    }];
+    let mut next: Vec<St> = Vec::new();
+    let mut parts: Vec<P> = Vec::new();
+    let mut parts2: Vec<P> = Vec::new();
+    let mut closed: Vec<P> = Vec::new();
+    let mut alts: Vec<Alt> = Vec::new();
+    for (i, &ch) in line.iter().enumerate() {
+        next.clear();
+        alts.clear();
+        alts.extend(cd.alts(ch));
+        let in_alpha = !alts.is_empty();
+        let prev_in = if i > 0 { Some(line[i - 1]) } else { None };
+        let wild = match cd.wildcard {
+            Some(dbcs) if ch == '\u{FFFD}' || ch == '?' => {
+                Some(wildcards(dbcs, cd, line.get(i + 1).copied()))
+            }
+            _ => None,
+        };
+        let mut closed_pending = false;
+        v.close_budget = CLOSE_BUDGET;
+        for &s in &states {
+            // Keep ch as written.
+            closed.clear();
+            if s.dec && s.p.pend.len > 0 {
+                // Closing a pending sequence to keep ch: for ASCII the re-decode path does the same
+                // (the byte ends the sequence); for other alphabet characters only the cheapest
+                // pending state is worth it (states are sorted by cost).
+                if !(ch.is_ascii() || (in_alpha && closed_pending)) {
+                    closed_pending = true;
+                    v.close(s.p, &mut closed);
+                }
+            } else {
+                closed.push(s.p);
+            }
+            let extra = if !s.dec {
+                prev_in.map_or(0.0, |p| pair_pen(p, ch))
+            } else if in_alpha && !ch.is_ascii() {
+                LEAVE
+            } else {
+                glue(s.p.last, ch)
+            };
+            for &q in &closed {
+                let cost = q.cost + extra + v.emit(q.last, ch);
+                let node = v.push(q.node, ch, Tok::Orig);
+                next.push(St {
+                    p: P {
+                        cost,
+                        last: ch,
+                        pend: Pend::default(),
+                        node,
+                    },
+                    dec: false,
+                });
+            }
+            // Re-decode ch through the chain.
+            for alt in &alts {
+                let c0 = s.p.cost + alt.cost + if s.dec { 0.0 } else { tau };
+                parts.clear();
+                parts.push(P { cost: c0, ..s.p });
+                for &b in alt.bytes() {
+                    parts2.clear();
+                    for &p in &parts {
+                        v.feed(p, b, &mut parts2);
+                    }
+                    std::mem::swap(&mut parts, &mut parts2);
+                }
+                next.extend(parts.iter().map(|&p| St { p, dec: true }));
+            }
+            // A U+FFFD or `?` standing for one lost byte of a pending UTF-8 sequence.
+            if let Some((ws, amb)) = &wild {
+                if s.dec && s.p.pend.len > 0 {
+                    for &w in ws {
+                        parts.clear();
+                        let p = P {
+                            cost: s.p.cost + LAMBDA,
+                            ..s.p
+                        };
+                        v.feed_utf8(p, w, &mut parts, true, *amb);
+                        next.extend(parts.iter().map(|&p| St { p, dec: true }));
+                    }
+                }
+            }
+        }
+        prune(&mut next);
+        std::mem::swap(&mut states, &mut next);
+    }
+    // Close what is still pending: a truncated last character.
+    v.close_budget = CLOSE_BUDGET;
+    let mut best: Option<P> = None;
+    for s in &states {
+        closed.clear();
+        if s.dec && s.p.pend.len > 0 {
+            v.close(s.p, &mut closed);
+        } else {
+            closed.push(s.p);
+        }
+        for &q in &closed {
+            if best.is_none_or(|b| q.cost < b.cost) {
+                best = Some(q);
+            }
+        }
+    }
+    let best = best.unwrap_or(start);
+    let mut toks = Vec::new();
+    let mut n = best.node;
+    while n != ROOT {
+        let node = v.nodes[n as usize];
+        toks.push((node.ch, node.tok));
+        n = node.parent;
+    }
+    toks.reverse();
+    let mut out = LineOut {
+        cost: best.cost,
+        text: String::with_capacity(line.len() * 3),
+        bytes_restored: 0,
+        ambiguous: 0,
+        lost: 0,
+        changed: false,
+    };
+    for (c, tok) in toks {
+        out.text.push(c);
+        match tok {
+            Tok::Orig => {}
+            Tok::Dec => out.changed = true,
+            Tok::Restored { bytes, ambiguous } => {
+                out.changed = true;
+                out.bytes_restored += bytes as usize;
+                out.ambiguous += usize::from(ambiguous);
+            }
+            Tok::Lost => {
+                out.changed = true;
+                out.lost += 1;
+            }
+        }
+    }
+    out
+}
+
+/// A re-decoded Han character glued to a Latin letter ("r殚lu" from "réélu") is rarely right.
+#[inline]
+fn glue(prev: char, c: char) -> f32 {
+    if (prev.is_ascii_alphabetic() && is_han(c)) || (is_han(prev) && c.is_ascii_alphabetic()) {
+        LATIN_HAN
+    } else {
+        0.0
+    }
+}
+
+/// The bytes a wildcard may stand for: 0x80–0xBF, minus those the legacy decoder would have paired
+/// with the next real byte (it would have consumed that byte instead of emitting U+FFFD).
+fn wildcards(dbcs: &Dbcs, cd: &ChainData, next: Option<char>) -> (Vec<u8>, bool) {
+    let nb = next.and_then(|c| cd.first(c)).map(|a| a.bytes[0]);
+    let ws: Vec<u8> = (0x80..=0xBFu8)
+        .filter(|&w| match nb {
+            Some(nb) => !(dbcs.is_lead(w) && dbcs.pair(w, nb).is_some()),
+            None => true,
+        })
+        .collect();
+    let amb = ws.len() > 1;
+    (ws, amb)
+}
+
+/// Keeps the best state per (mode, last char, pending bytes), then the best `BEAM` of them.
+fn prune(states: &mut Vec<St>) {
+    states.sort_unstable_by(|a, b| a.p.cost.total_cmp(&b.p.cost));
+    let limit = states.first().map_or(0.0, |s| s.p.cost) + BEAM_COST;
+    let mut kept: Vec<St> = Vec::with_capacity(BEAM);
+    for s in states.iter() {
+        if kept.len() == BEAM || s.p.cost > limit {
+            break;
+        }
+        if !kept
+            .iter()
+            .any(|k| k.dec == s.dec && k.p.last == s.p.last && k.p.pend == s.p.pend)
+        {
+            kept.push(*s);
+        }
+    }
+    *states = kept;
+}
