@@ -360,6 +360,12 @@ fn csl_json_validates_and_maps_types() {
     assert_eq!(journal["author"][1]["family"], "Berg");
     assert_eq!(journal["author"][1]["non-dropping-particle"], "van der");
 
+    let tricky = by_custom_id(&items, "h1111111111111111");
+    assert_eq!(
+        tricky["author"][1],
+        serde_json::json!({"literal": "Research and Development"})
+    );
+
     let pre = by_custom_id(&items, "2401.01234");
     assert_eq!(pre["type"], "article");
     assert_eq!(pre["publisher"], "arXiv");
@@ -500,6 +506,7 @@ fn markdown_has_one_row_per_paper() {
         assert_eq!(unescaped, 5, "{l}");
     }
     assert!(lines[3].contains("张伟, 李娜, 王芳 et al."));
+    assert!(lines[5].contains("| Hans Müller, Jean-Pierre van der Berg |"));
     assert!(lines[7].starts_with("| [Self-Distilled ResNet-50"));
     assert!(lines[7].contains("(https://arxiv.org/abs/2303.11870)"));
     assert!(

@@ -45,12 +45,16 @@ pub fn base_key(p: &StoredPaper) -> String {
 
 /// The first author's family name folded to ASCII, without particles; empty for Han names.
 fn family_part(author: &str) -> String {
-    match split(author) {
+    // Long enough for any family name; keeps a mis-parsed author line from making a huge key.
+    const MAX: usize = 24;
+    let mut family = match split(author) {
         Name::Parts { family, .. } => ascii_fold(&family),
         // A single Latin word is most likely a family name (`Plato`, a pen name); Han
         // script folds to nothing and leaves the key to the title.
         Name::Literal(l) => ascii_fold(&l),
-    }
+    };
+    family.truncate(MAX);
+    family
 }
 
 /// The first title word that is not a stopword, folded to ASCII; words split at any

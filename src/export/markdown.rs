@@ -1,5 +1,6 @@
 //! A Markdown (GitHub-flavoured) table: linked title, authors, venue, year.
 
+use super::names::display;
 use crate::index::StoredPaper;
 use std::io::{self, Write};
 
@@ -11,7 +12,10 @@ const MAX_AUTHORS: usize = 3;
 pub(crate) fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.split_whitespace().collect::<Vec<_>>().join(" ").chars() {
-        if matches!(c, '\\' | '|' | '[' | ']' | '*' | '_' | '`' | '<' | '>') {
+        if matches!(
+            c,
+            '\\' | '|' | '[' | ']' | '*' | '_' | '`' | '<' | '>' | '~'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -44,10 +48,11 @@ fn authors(list: &[String]) -> String {
         .map(|a| a.trim())
         .filter(|a| !a.is_empty())
         .collect();
+    // Reading order, because `Müller, Hans` inside a comma-separated list reads as two people.
     let mut s = shown
         .iter()
         .take(MAX_AUTHORS)
-        .copied()
+        .map(|a| display(a))
         .collect::<Vec<_>>()
         .join(", ");
     if shown.len() > MAX_AUTHORS {

@@ -45,7 +45,11 @@ fn is_east_asian(c: char) -> bool {
 /// Splits a name into family and given parts where its spelling allows it.
 pub fn split(name: &str) -> Name {
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() || name.chars().any(is_east_asian) {
+    // `Research and Development`, `AI & Society`: an organisation, not a person.
+    let organisation = name
+        .split(' ')
+        .any(|w| w.eq_ignore_ascii_case("and") || w == "&");
+    if name.is_empty() || organisation || name.chars().any(is_east_asian) {
         return Name::Literal(name);
     }
     if let Some((family, given)) = name.split_once(',') {
@@ -90,6 +94,29 @@ pub fn split(name: &str) -> Name {
         given: words[..particle_at].join(" "),
         particle: words[particle_at..family_at].join(" "),
         suffix: suffix.to_string(),
+    }
+}
+
+/// The name in reading order (`Müller, Hans` → `Hans Müller`), for display.
+pub fn display(name: &str) -> String {
+    match split(name) {
+        Name::Parts {
+            family,
+            given,
+            particle,
+            suffix,
+        } => [
+            given.as_str(),
+            particle.as_str(),
+            family.as_str(),
+            suffix.as_str(),
+        ]
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" "),
+        Name::Literal(l) => l,
     }
 }
 
@@ -165,6 +192,13 @@ mod tests {
         assert_eq!(split("Zhang 伟"), Name::Literal("Zhang 伟".into()));
         assert_eq!(split("Plato"), Name::Literal("Plato".into()));
         assert_eq!(split("  Alice   Moreau "), parts("Moreau", "Alice", "", ""));
+        assert_eq!(
+            split("Research and Development"),
+            Name::Literal("Research and Development".into())
+        );
+        assert_eq!(display("Müller, Hans"), "Hans Müller");
+        assert_eq!(display("van der Berg, Anna"), "Anna van der Berg");
+        assert_eq!(display("何恺明"), "何恺明");
     }
 
     #[test]
