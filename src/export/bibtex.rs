@@ -91,9 +91,11 @@ pub(crate) fn title(s: &str) -> String {
 fn author(name: &str) -> String {
     let name = escape(name.trim());
     let words: Vec<&str> = name.split_whitespace().collect();
-    // A Han-script name is one unit; a literal ` and ` would split the list.
+    // A Han-script name is one unit; a literal ` and ` would split the list; more than two
+    // commas is an error in BibTeX's name grammar.
     let whole = name.chars().any(crate::analyze::is_han)
-        || words.iter().any(|w| w.eq_ignore_ascii_case("and"));
+        || words.iter().any(|w| w.eq_ignore_ascii_case("and"))
+        || name.matches(',').count() > 2;
     if whole {
         format!("{{{name}}}")
     } else {
@@ -150,9 +152,6 @@ pub(crate) fn entry(p: &StoredPaper, key: &str) -> String {
     if let Some(u) = p.url() {
         // URLs are verbatim in biblatex and the `url` package; only braces would break them.
         field(&mut out, "url", &u.replace(['{', '}'], ""));
-    }
-    if let Some(t) = p.track.as_deref().filter(|t| !t.trim().is_empty()) {
-        field(&mut out, "note", &escape(t.trim()));
     }
     field(&mut out, "keywords", &escape(&p.keywords.join(", ")));
     out.push_str("}\n");

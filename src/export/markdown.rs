@@ -63,7 +63,12 @@ fn authors(list: &[String]) -> String {
 
 /// The table row for one paper.
 pub(crate) fn row(p: &StoredPaper) -> String {
-    let title = cell(&p.title);
+    // An empty title would make an invisible link; the id at least names the paper.
+    let title = cell(if p.title.trim().is_empty() {
+        &p.id
+    } else {
+        &p.title
+    });
     let title = match p.url() {
         Some(u) if !u.trim().is_empty() => format!("[{title}]({})", link_target(&u)),
         _ => title,

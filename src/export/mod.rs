@@ -280,7 +280,10 @@ fn is_preprint_server(venue: &str) -> bool {
 /// Narrow topics are not mapped: a wrong category is worse than none.
 pub(crate) fn arxiv_primary_class(p: &StoredPaper) -> Option<String> {
     static CATEGORY: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
-        regex::Regex::new(r"^(cs|math|stat|eess|econ|q-bio|q-fin|physics|astro-ph|cond-mat|quant-ph|hep-[a-z]{2}|nlin|gr-qc|nucl-[a-z]{2})(\.[A-Za-z-]{2,})?$")
+        regex::Regex::new(concat!(
+            r"^(?:(?:cs|math|stat|eess|econ|q-bio|q-fin|physics|astro-ph|cond-mat|nlin)\.[A-Za-z-]{2,}",
+            r"|quant-ph|gr-qc|hep-(?:th|ph|ex|lat)|nucl-(?:th|ex)|math-ph)$"
+        ))
             .expect("constant regex")
     });
     if let Some(id) = &p.arxiv_id {
@@ -369,7 +372,9 @@ mod tests {
         assert_eq!(arxiv_primary_class(&p), None);
         p.topics = vec!["segmentation".into(), "computer-vision".into()];
         assert_eq!(arxiv_primary_class(&p).as_deref(), Some("cs.CV"));
-        p.keywords = vec!["eess.IV".into()];
+        p.keywords = vec!["physics".into(), "eess.IV".into()];
         assert_eq!(arxiv_primary_class(&p).as_deref(), Some("eess.IV"));
+        p.keywords = vec!["quant-ph".into()];
+        assert_eq!(arxiv_primary_class(&p).as_deref(), Some("quant-ph"));
     }
 }
