@@ -159,7 +159,17 @@ pub(crate) fn entry(p: &StoredPaper, key: &str) -> String {
 }
 
 /// Writes every paper as an entry, blank line between entries, keys per [`citekey`].
-pub(crate) fn write(papers: Vec<StoredPaper>, w: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(
+    papers: impl Iterator<Item = StoredPaper>,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    // Keys need the whole set; the full text is not printed, so it is not kept.
+    let papers: Vec<StoredPaper> = papers
+        .map(|mut p| {
+            p.text = String::new();
+            p
+        })
+        .collect();
     let keys = citekey::assign(&papers);
     for (i, (p, key)) in papers.iter().zip(&keys).enumerate() {
         if i > 0 {

@@ -58,8 +58,8 @@ pub(crate) fn abstract_of(text: &str) -> String {
     format!("{}…", head.trim_end())
 }
 
-/// The CSL item for one paper with its key.
-pub(crate) fn item(p: &StoredPaper, key: &str) -> Value {
+/// The CSL item for one paper with its key and its [`abstract_of`] the text.
+pub(crate) fn item(p: &StoredPaper, key: &str, abs: &str) -> Value {
     let info = pub_info(p);
     let eprint = arxiv_id(p);
     let kind = match info.kind {
@@ -112,7 +112,6 @@ pub(crate) fn item(p: &StoredPaper, key: &str) -> Value {
     if matches!(p.lang.as_str(), "en" | "zh") {
         m.insert("language".into(), p.lang.clone().into());
     }
-    let abs = abstract_of(&p.text);
     if !abs.is_empty() {
         m.insert("abstract".into(), abs.into());
     }
@@ -131,17 +130,29 @@ pub(crate) fn item(p: &StoredPaper, key: &str) -> Value {
 }
 
 /// Writes the papers as one JSON array, one pretty-printed item after another.
-pub(crate) fn write(papers: Vec<StoredPaper>, w: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(
+    papers: impl Iterator<Item = StoredPaper>,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    // Keys need the whole set; keep only the abstract of each text, not the full text.
+    let mut abstracts = Vec::new();
+    let papers: Vec<StoredPaper> = papers
+        .map(|mut p| {
+            abstracts.push(abstract_of(&p.text));
+            p.text = String::new();
+            p
+        })
+        .collect();
     let keys = citekey::assign(&papers);
     if papers.is_empty() {
         return w.write_all(b"[]\n");
     }
     w.write_all(b"[\n")?;
-    for (i, (p, key)) in papers.iter().zip(&keys).enumerate() {
+    for (i, ((p, key), abs)) in papers.iter().zip(&keys).zip(&abstracts).enumerate() {
         if i > 0 {
             w.write_all(b",\n")?;
         }
-        w.write_all(&serde_json::to_vec_pretty(&item(p, key))?)?;
+        w.write_all(&serde_json::to_vec_pretty(&item(p, key, abs))?)?;
     }
     w.write_all(b"\n]\n")
 }

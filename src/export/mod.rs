@@ -122,8 +122,8 @@ pub fn write(
     match format {
         ExportFormat::Csv => csv::write(papers, opts, &mut out)?,
         ExportFormat::Jsonl => jsonl::write(papers, &mut out)?,
-        ExportFormat::CslJson => csl::write(papers.collect(), &mut out)?,
-        ExportFormat::Bibtex => bibtex::write(papers.collect(), &mut out)?,
+        ExportFormat::CslJson => csl::write(papers, &mut out)?,
+        ExportFormat::Bibtex => bibtex::write(papers, &mut out)?,
         ExportFormat::Markdown => markdown::write(papers, &mut out)?,
     }
     out.flush()
