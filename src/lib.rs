@@ -8,6 +8,7 @@ pub mod analyze;
 pub mod app;
 pub mod cli;
 pub mod decode;
+pub mod export;
 pub mod index;
 pub mod ingest;
 pub mod merge;
