@@ -3,7 +3,7 @@
 use crate::cli::{Cli, ColorChoice, Command, Format, SortOrder};
 use crate::index::{IndexMeta, IndexStore};
 use crate::render::{self, Style};
-use crate::{decode, ingest, parse, query};
+use crate::{decode, export, ingest, parse, query};
 use anyhow::{bail, Context, Result};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -89,6 +89,38 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Format::Jsonl => render::search_jsonl(&mut out, &res)?,
             }
             if res.total == 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Export {
+            query,
+            format,
+            output,
+            bom,
+            sort,
+            filters,
+        } => {
+            let store = IndexStore::open(&index_dir)?;
+            let filters = query::Filters {
+                venue: filters.venue,
+                year: filters.year,
+                topic: filters.topic,
+                author: filters.author,
+            };
+            let papers =
+                query::search_all(&store, &filters.apply(&query.join(" ")), sort_of(sort))?;
+            let n = papers.len();
+            let opts = export::ExportOptions { bom };
+            match output {
+                Some(path) => {
+                    export::write_to_file(&path, papers, format, &opts)?;
+                    eprintln!("papersift: wrote {n} papers to {}", path.display());
+                }
+                None => export::write(papers, format, &opts, &mut out)?,
+            }
+            if n == 0 {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
@@ -225,7 +257,7 @@ fn inspect(file: &Path, format: Format, out: &mut dyn Write) -> Result<()> {
     if let Some(what) = crate::walk::sniff_binary(&bytes) {
         bail!("{} is not text: {what}", file.display());
     }
-    let d = decode::decode(&bytes);
+    let d = decode::decode_full(&bytes);
     let records = parse::parse(&d.text, file);
     if format == Format::Text {
         writeln!(out, "file      {}", file.display())?;

@@ -113,6 +113,27 @@ pub enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Write every paper matching a query (not only the first page) as CSV, JSON Lines,
+    /// CSL-JSON, BibTeX or Markdown.
+    Export {
+        /// The query, as for search.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Output format.
+        #[arg(long, short, value_parser = clap::value_parser!(crate::export::ExportFormat))]
+        format: crate::export::ExportFormat,
+        /// Write to FILE (atomically: a temporary file, then rename) instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Start CSV with a byte-order mark (Excel on Chinese Windows needs it).
+        #[arg(long)]
+        bom: bool,
+        /// Order.
+        #[arg(long, value_enum, default_value_t = SortOrder::Relevance)]
+        sort: SortOrder,
+        #[command(flatten)]
+        filters: FilterArgs,
+    },
     /// Show one paper in full, with every file it was seen in.
     Show {
         /// Paper id (as printed by search) or arXiv id.
@@ -138,7 +159,7 @@ pub enum Command {
 }
 
 /// Subcommands whose positional arguments form a query, where `-word` means "without word".
-const QUERY_COMMANDS: &[&str] = &["search"];
+const QUERY_COMMANDS: &[&str] = &["search", "export"];
 
 /// Rewrites argv so that query words starting with `-` (`-survey`) reach the query instead of
 /// being read as unknown flags: for query commands, every positional word is moved behind a

@@ -78,6 +78,36 @@ pub fn process_file(path: &Path, rel: &Path) -> FileOutcome {
     }
 }
 
+/// Why a decoded file needs a person's look, in the design's terms.
+fn review_reason(r: &DecodeReport) -> String {
+    let m = &r.mojibake;
+    let mut why = Vec::new();
+    if let Some(after) = r.readability.as_ref().map(|x| &x.after) {
+        if after.readable_lines < 0.9 {
+            why.push(format!(
+                "{:.0}% of lines readable after repair",
+                after.readable_lines * 100.0
+            ));
+        }
+    }
+    if m.unrecoverable_chars > 0 {
+        why.push(format!(
+            "{} characters lost (U+FFFD)",
+            m.unrecoverable_chars
+        ));
+    }
+    if m.ambiguous_restorations > 0 {
+        why.push(format!(
+            "{} restored characters are guesses",
+            m.ambiguous_restorations
+        ));
+    }
+    if why.is_empty() {
+        why.push("doubtful decoding".into());
+    }
+    why.join(", ")
+}
+
 fn worker_count() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
@@ -161,11 +191,14 @@ pub fn build_index(
                             ),
                         });
                     }
+                    if !report.mojibake.lines_repaired.is_empty() {
+                        meta.repaired_files += 1;
+                    }
                     if report.needs_review {
                         meta.flagged.push(FlaggedFile {
                             path: f.path.to_string_lossy().into_owned(),
                             encoding: report.raw.encoding.clone(),
-                            reason: "encoding repair left unreadable or doubtful text".into(),
+                            reason: review_reason(&report),
                         });
                     }
                     progress.records += sightings.len();
