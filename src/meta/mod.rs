@@ -1,3 +1,4 @@
 //! Metadata normalization against the tables in `index-schema/`.
 
+pub mod glossary;
 pub mod venue;
