@@ -87,8 +87,12 @@ static TABLE: Lazy<Table> = Lazy::new(|| {
     let mut max_words = 1;
     for (i, e) in entries.iter().enumerate() {
         for f in e.forms() {
-            let k = key(f);
-            max_words = max_words.max(units(&k));
+            let (k, n) = quick_key(f).unwrap_or_else(|| {
+                let k = key(f);
+                let n = units(&k);
+                (k, n)
+            });
+            max_words = max_words.max(n);
             // First entry wins; the duplicate-key test keeps the table free of collisions.
             by_key.entry(k).or_insert(i);
         }
@@ -102,7 +106,7 @@ static TABLE: Lazy<Table> = Lazy::new(|| {
 
 /// Parses the glossary file. The table is loaded on every search and the `toml` crate
 /// needs ~10 ms for it, so the file's own layout (one `key = value` per line) is read by
-/// [`parse_fast`] in well under a millisecond; `toml` is the fallback for anything else.
+/// [`parse_fast`] at a fraction of that cost; `toml` is the fallback for anything else.
 fn parse(src: &str) -> Vec<Entry> {
     parse_fast(src).unwrap_or_else(|| {
         // The file ships inside the binary and a unit test parses it, so a failure here is a build defect.
@@ -167,38 +171,72 @@ fn parse_fast(src: &str) -> Option<Vec<Entry>> {
 /// Parses `["a", "b\"c"]` (basic strings, `\\` and `\"` escapes, optional trailing
 /// comma and comment); `None` for any other shape.
 fn string_array(v: &str) -> Option<Vec<String>> {
-    let mut it = v.strip_prefix('[')?.chars().peekable();
+    // Scans bytes: `"`, `\\`, `,` and `]` are ASCII and never occur inside a multi-byte
+    // UTF-8 sequence, so every index used for slicing is a character boundary.
+    let b = v.as_bytes();
+    if b.first() != Some(&b'[') {
+        return None;
+    }
+    let skip_ws = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
     let mut out = Vec::new();
+    let mut i = skip_ws(1);
     loop {
-        while it.next_if(|c| c.is_whitespace()).is_some() {}
-        match it.next()? {
-            ']' => break,
-            '"' => {
-                let mut s = String::new();
+        match *b.get(i)? {
+            b']' => break,
+            b'"' => {
+                let start = i + 1;
+                let mut end = start;
+                let mut escaped = false;
                 loop {
-                    match it.next()? {
-                        '"' => break,
-                        '\\' => match it.next()? {
-                            c @ ('\\' | '"') => s.push(c),
-                            _ => return None,
-                        },
-                        c => s.push(c),
+                    match *b.get(end)? {
+                        b'"' => break,
+                        b'\\' => {
+                            escaped = true;
+                            end += 2;
+                        }
+                        _ => end += 1,
                     }
                 }
-                out.push(s);
-                while it.next_if(|c| c.is_whitespace()).is_some() {}
-                match it.next()? {
-                    ',' => {}
-                    ']' => break,
+                let raw = v.get(start..end)?;
+                out.push(if escaped {
+                    unescape(raw)?
+                } else {
+                    raw.to_owned()
+                });
+                i = skip_ws(end + 1);
+                match *b.get(i)? {
+                    b',' => i = skip_ws(i + 1),
+                    b']' => break,
                     _ => return None,
                 }
             }
             _ => return None,
         }
     }
-    let rest: String = it.collect();
-    let rest = rest.trim();
+    let rest = v[i + 1..].trim_start();
     (rest.is_empty() || rest.starts_with('#')).then_some(out)
+}
+
+/// Resolves the two escapes the fast parser accepts (`\\` and `\"`); `None` for others.
+fn unescape(raw: &str) -> Option<String> {
+    let mut s = String::with_capacity(raw.len());
+    let mut it = raw.chars();
+    while let Some(c) = it.next() {
+        if c == '\\' {
+            match it.next()? {
+                c @ ('\\' | '"') => s.push(c),
+                _ => return None,
+            }
+        } else {
+            s.push(c);
+        }
+    }
+    Some(s)
 }
 
 /// Drops the separators the analyzer does not keep as boundaries: spaces next to a Han
@@ -206,25 +244,14 @@ fn string_array(v: &str) -> Option<Vec<String>> {
 /// since jieba and the bigrams see no word boundary there either) and spaces between a
 /// digit and a letter (`3 D` = `3D`, because the analyzer splits letter/digit runs).
 fn compact(folded: String) -> String {
-    // Most keys have no space to drop; keep them without copying (this runs ~3000 times per load).
-    let removable = |a: char, b: char| {
-        is_han(a)
-            || is_han(b)
-            || (a.is_ascii_digit() && b.is_alphabetic())
-            || (a.is_alphabetic() && b.is_ascii_digit())
-    };
-    let mut prev = None;
-    let mut it = folded.chars().peekable();
-    let mut needs_work = false;
-    while let Some(c) = it.next() {
-        if let (' ', Some(a), Some(&b)) = (c, prev, it.peek()) {
-            if removable(a, b) {
-                needs_work = true;
-                break;
-            }
+    // Most keys have no space to drop; keep them without copying.
+    let needs_work = folded.char_indices().any(|(i, c)| {
+        c == ' ' && {
+            let a = folded[..i].chars().next_back();
+            let n = folded[i + 1..].chars().next();
+            matches!((a, n), (Some(a), Some(n)) if joins(a, n))
         }
-        prev = Some(c);
-    }
+    });
     if !needs_work {
         return folded;
     }
@@ -232,8 +259,8 @@ fn compact(folded: String) -> String {
     let mut prev = None;
     let mut it = folded.chars().peekable();
     while let Some(c) = it.next() {
-        if let (' ', Some(a), Some(&b)) = (c, prev, it.peek()) {
-            if removable(a, b) {
+        if let (' ', Some(a), Some(&n)) = (c, prev, it.peek()) {
+            if joins(a, n) {
                 continue;
             }
         }
@@ -241,6 +268,53 @@ fn compact(folded: String) -> String {
         prev = Some(c);
     }
     out
+}
+
+/// True when a separator between `a` and `b` is no word boundary for the analyzer:
+/// next to Han, or between a digit and a letter.
+fn joins(a: char, b: char) -> bool {
+    is_han(a)
+        || is_han(b)
+        || (a.is_ascii_digit() && b.is_alphabetic())
+        || (a.is_alphabetic() && b.is_ascii_digit())
+}
+
+/// [`key`] without the fold tables, and with [`units`], in one pass, for building the
+/// table on every load: ASCII letters and digits lowercased, other ASCII separating, Han
+/// kept as is because the file is in simplified script. `None` for any other character
+/// (the caller then uses [`key`]); a unit test proves both agree on every form in the file.
+fn quick_key(form: &str) -> Option<(String, usize)> {
+    let mut out = String::with_capacity(form.len());
+    let mut last: Option<char> = None;
+    let mut sep = false;
+    let mut units = 0;
+    for c in form.chars() {
+        let f = if c.is_ascii() {
+            if !c.is_ascii_alphanumeric() {
+                sep = true;
+                continue;
+            }
+            c.to_ascii_lowercase()
+        } else if is_han(c) {
+            c
+        } else {
+            return None;
+        };
+        let new_unit = match last {
+            None => true,
+            Some(l) => {
+                if sep && !joins(l, f) {
+                    out.push(' ');
+                }
+                sep || is_han(l) || is_han(f) || l.is_ascii_digit() != f.is_ascii_digit()
+            }
+        };
+        units += usize::from(new_unit);
+        sep = false;
+        last = Some(f);
+        out.push(f);
+    }
+    Some((out, units))
 }
 
 /// The lookup key of a phrase: folded like the index folds text, then [`compact`]ed.
@@ -333,6 +407,16 @@ mod tests {
             None,
             "en is required"
         );
+    }
+
+    #[test]
+    fn quick_key_agrees_with_key() {
+        for f in all().iter().flat_map(Entry::forms) {
+            if let Some((q, n)) = quick_key(f) {
+                assert_eq!(q, key(f), "{f:?} is not stored in folded (simplified) form");
+                assert_eq!(n, units(&q), "{f:?}");
+            }
+        }
     }
 
     #[test]
