@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod date;
+pub mod glossary;
 pub mod labels;
 pub mod topic;
 pub mod venue;
