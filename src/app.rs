@@ -62,6 +62,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             sort,
             filters,
             explain,
+            no_expand,
         } => {
             let store = IndexStore::open(&index_dir)?;
             let filters = query::Filters {
@@ -76,6 +77,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 offset,
                 sort: sort_of(sort),
                 explain,
+                expand: !no_expand,
             };
             let res = query::search(&store, &req)?;
             match format {
@@ -101,6 +103,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             bom,
             sort,
             filters,
+            no_expand,
         } => {
             let store = IndexStore::open(&index_dir)?;
             let filters = query::Filters {
@@ -109,8 +112,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 topic: filters.topic,
                 author: filters.author,
             };
-            let papers =
-                query::search_all(&store, &filters.apply(&query.join(" ")), sort_of(sort))?;
+            let papers = query::search_all(
+                &store,
+                &filters.apply(&query.join(" ")),
+                sort_of(sort),
+                !no_expand,
+            )?;
             let n = papers.len();
             let opts = export::ExportOptions { bom };
             match output {

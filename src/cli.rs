@@ -112,6 +112,9 @@ pub enum Command {
         /// Print what was searched: the parsed query, filters, and why each hit scored.
         #[arg(long)]
         explain: bool,
+        /// Don't expand glossary terms into the other language.
+        #[arg(long)]
+        no_expand: bool,
     },
     /// Write every paper matching a query (not only the first page) as CSV, JSON Lines,
     /// CSL-JSON, BibTeX or Markdown.
@@ -133,6 +136,9 @@ pub enum Command {
         sort: SortOrder,
         #[command(flatten)]
         filters: FilterArgs,
+        /// Don't expand glossary terms into the other language.
+        #[arg(long)]
+        no_expand: bool,
     },
     /// Show one paper in full, with every file it was seen in.
     Show {

@@ -22,6 +22,7 @@ fn chinese_queries_do_not_build_the_jieba_dictionary() {
             offset: 0,
             sort: query::Sort::Relevance,
             explain: false,
+            expand: true,
         };
         query::search(&store, &req).unwrap();
     }
@@ -33,6 +34,7 @@ fn chinese_queries_do_not_build_the_jieba_dictionary() {
             offset: 0,
             sort: query::Sort::Relevance,
             explain: false,
+            expand: true,
         },
     )
     .unwrap();

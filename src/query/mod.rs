@@ -11,7 +11,7 @@ pub mod snippet;
 use crate::analyze::{self, Mode};
 use crate::index::schema::Fields;
 use crate::index::{doc, IndexStore, StoredPaper};
-use crate::meta::{topic, venue};
+use crate::meta::{glossary, topic, venue};
 use anyhow::Result;
 use parse::{QField, QueryNode};
 use serde::Serialize;
@@ -40,6 +40,8 @@ pub struct SearchRequest {
     pub sort: Sort,
     /// Also explain the parse and each hit's score.
     pub explain: bool,
+    /// Expand glossary terms into the other language.
+    pub expand: bool,
 }
 
 /// Result order.
@@ -126,11 +128,17 @@ const W_VENUE_MATCH: f32 = 4.0;
 const W_YEAR_MATCH: f32 = 1.5;
 // Word-level match of a Han run: ranks whole-word hits above buried substrings.
 const W_HAN_WORD: f32 = 0.5;
+// A glossary expansion counts for less than the words the user typed.
+const W_EXPANSION: f32 = 0.4;
 
 struct Compiler<'a> {
     f: &'a Fields,
     searcher: &'a Searcher,
     needles: Needles,
+    /// Expand glossary terms into the other language.
+    expand: bool,
+    /// What was expanded, for `--explain`: (typed, added forms).
+    expansions: Vec<(String, Vec<String>)>,
 }
 
 fn boxed(q: impl Query + 'static) -> Box<dyn Query> {
@@ -171,19 +179,49 @@ fn terms_query(field: Field, terms: &[String]) -> Option<Box<dyn Query>> {
     }
 }
 
-impl Compiler<'_> {
+impl<'a> Compiler<'a> {
+    /// A compiler for a negated part: its words are not highlighted.
+    fn sub(&self) -> Compiler<'a> {
+        Compiler {
+            f: self.f,
+            searcher: self.searcher,
+            needles: Needles::default(),
+            expand: self.expand,
+            expansions: Vec::new(),
+        }
+    }
+
     fn compile(&mut self, n: &QueryNode) -> Option<Box<dyn Query>> {
         match n {
             QueryNode::And { nodes } => {
                 let mut clauses = Vec::new();
                 let mut positive = false;
+                // Runs of plain words are compiled together, so that a glossary term typed as
+                // several words ("knowledge distillation") is recognized.
+                let mut merged: Vec<QueryNode> = Vec::new();
                 for c in nodes {
+                    match (merged.last_mut(), c) {
+                        (
+                            Some(QueryNode::Term {
+                                field: None,
+                                text: prev,
+                                phrase: false,
+                            }),
+                            QueryNode::Term {
+                                field: None,
+                                text,
+                                phrase: false,
+                            },
+                        ) => {
+                            prev.push(' ');
+                            prev.push_str(text);
+                        }
+                        _ => merged.push(c.clone()),
+                    }
+                }
+                for c in &merged {
                     if let QueryNode::Not { node } = c {
-                        let mut sub = Compiler {
-                            f: self.f,
-                            searcher: self.searcher,
-                            needles: Needles::default(),
-                        };
+                        let mut sub = self.sub();
                         if let Some(q) = sub.compile(node) {
                             clauses.push((Occur::MustNot, q));
                         }
@@ -209,11 +247,7 @@ impl Compiler<'_> {
                 }
             }
             QueryNode::Not { node } => {
-                let mut sub = Compiler {
-                    f: self.f,
-                    searcher: self.searcher,
-                    needles: Needles::default(),
-                };
+                let mut sub = self.sub();
                 let q = sub.compile(node)?;
                 Some(boxed(BooleanQuery::new(vec![
                     (Occur::Must, boxed(AllQuery)),
@@ -231,6 +265,7 @@ impl Compiler<'_> {
     fn term(&mut self, field: Option<QField>, text: &str, phrase: bool) -> Option<Box<dyn Query>> {
         let f = self.f;
         match field {
+            None if !phrase && self.expand => self.expanded_text(text),
             None => self.text(
                 text,
                 phrase,
@@ -394,6 +429,58 @@ impl Compiler<'_> {
         }
     }
 
+    /// Free text with glossary expansion: each glossary term typed (longest match over the
+    /// query words) also matches its forms in the other language, at a lower weight.
+    fn expanded_text(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        let f = self.f;
+        let all = [
+            (f.title, f.title_bi, W_TITLE),
+            (f.keywords, f.keywords_bi, W_KEYWORDS),
+            (f.body, f.body_bi, W_BODY),
+        ];
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let mut groups = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            if let Some((k, entry)) = glossary::longest_match(&words[i..]) {
+                let typed = words[i..i + k].join(" ");
+                let typed_key = analyze::fold_str(&typed);
+                let mut alts: Vec<Box<dyn Query>> = Vec::new();
+                alts.extend(self.text(&typed, false, &all, true));
+                let mut added = Vec::new();
+                for form in entry.forms() {
+                    // An ambiguous abbreviation is never searched for: it may mean something else.
+                    if entry.ambiguous && entry.is_abbr(form)
+                        || analyze::fold_str(form) == typed_key
+                    {
+                        continue;
+                    }
+                    if let Some(q) = self.text(form, true, &all, false) {
+                        alts.push(boost(q, W_EXPANSION));
+                        added.push(form.to_string());
+                    }
+                }
+                if !added.is_empty() {
+                    self.expansions.push((typed, added));
+                }
+                if !alts.is_empty() {
+                    groups.push(should(alts));
+                }
+                i += k;
+            } else {
+                groups.extend(self.text(words[i], false, &all, true));
+                i += 1;
+            }
+        }
+        match groups.len() {
+            0 => None,
+            1 => groups.pop(),
+            _ => Some(boxed(BooleanQuery::new(
+                groups.into_iter().map(|q| (Occur::Must, q)).collect(),
+            ))),
+        }
+    }
+
     fn han_run(&self, run: &str, fields: &[(Field, Field, f32)]) -> Box<dyn Query> {
         let bigrams: Vec<String> = analyze::tokens(run, Mode::HanBigrams)
             .into_iter()
@@ -504,20 +591,31 @@ fn year_query(field: Field, v: &str) -> Option<Box<dyn Query>> {
     Some(boxed(RangeQuery::new(lo, hi)))
 }
 
-/// Parses and compiles a query; `None` when nothing in it can be searched.
-fn compile(
-    store: &IndexStore,
-    searcher: &Searcher,
-    query: &str,
-) -> (Option<QueryNode>, Option<Box<dyn Query>>, Needles) {
+/// A compiled query and what the compiler learned on the way.
+struct Compiled {
+    parsed: Option<QueryNode>,
+    query: Option<Box<dyn Query>>,
+    needles: Needles,
+    expansions: Vec<(String, Vec<String>)>,
+}
+
+/// Parses and compiles a query; `query` is `None` when nothing in it can be searched.
+fn compile(store: &IndexStore, searcher: &Searcher, query: &str, expand: bool) -> Compiled {
     let mut c = Compiler {
         f: &store.fields,
         searcher,
         needles: Needles::default(),
+        expand,
+        expansions: Vec::new(),
     };
     let parsed = parse_query(query);
     let compiled = parsed.as_ref().and_then(|n| c.compile(n));
-    (parsed, compiled, c.needles)
+    Compiled {
+        parsed,
+        query: compiled,
+        needles: c.needles,
+        expansions: c.expansions,
+    }
 }
 
 /// Every match as (score, address), in the requested order.
@@ -575,7 +673,12 @@ fn ranked(
 /// Runs a search: parse, compile, rank, fetch the page, cut snippets, count facets.
 pub fn search(store: &IndexStore, req: &SearchRequest) -> Result<SearchResult> {
     let searcher = store.reader.searcher();
-    let (parsed, compiled, needles) = compile(store, &searcher, &req.query);
+    let Compiled {
+        parsed,
+        query: compiled,
+        needles,
+        expansions,
+    } = compile(store, &searcher, &req.query, req.expand);
     let Some(q) = compiled else {
         let explain = req.explain.then(|| serde_json::json!({"parsed": parsed, "searched": "nothing: the query has no searchable words"}));
         return Ok(SearchResult {
@@ -606,7 +709,10 @@ pub fn search(store: &IndexStore, req: &SearchRequest) -> Result<SearchResult> {
     }
     let facets = facets::count(store, q.as_ref())?;
     let explain = req.explain.then(
-        || serde_json::json!({"parsed": parsed, "compiled": format!("{q:?}"), "hits": explained}),
+        || serde_json::json!({
+            "parsed": parsed,
+            "expansions": expansions.iter().map(|(t, a)| serde_json::json!({"typed": t, "also": a})).collect::<Vec<_>>(),
+            "compiled": format!("{q:?}"), "hits": explained}),
     );
     Ok(SearchResult {
         query: req.query.clone(),
@@ -618,9 +724,14 @@ pub fn search(store: &IndexStore, req: &SearchRequest) -> Result<SearchResult> {
 }
 
 /// Every matching paper (stored fields, full text) in the requested order: what `export` writes.
-pub fn search_all(store: &IndexStore, query: &str, sort: Sort) -> Result<Vec<StoredPaper>> {
+pub fn search_all(
+    store: &IndexStore,
+    query: &str,
+    sort: Sort,
+    expand: bool,
+) -> Result<Vec<StoredPaper>> {
     let searcher = store.reader.searcher();
-    let (_, compiled, _) = compile(store, &searcher, query);
+    let compiled = compile(store, &searcher, query, expand).query;
     let Some(q) = compiled else {
         return Ok(Vec::new());
     };
