@@ -152,7 +152,7 @@ fn exit_codes_say_hits_no_hits_error() {
 
 #[test]
 fn malformed_queries_never_fail() {
-    for q in [
+    let odd = [
         "\"unbalanced",
         "((",
         ")",
@@ -167,10 +167,51 @@ fn malformed_queries_never_fail() {
         "\"\"",
         "-\"x\"",
         "（联邦",
-    ] {
+        "\"联邦学习",
+        "联邦学习)",
+        "-联邦学习",
+        "+-+",
+        "---x",
+        "year:2023..",
+        "year:..2023",
+        "year:>=",
+        "year:<2020",
+        "year:2023..2021",
+        "venue:\"\"",
+        "author:",
+        "topic:",
+        "arxiv:",
+        "arxiv:2306.04512v3",
+        "track:",
+        "title:\"",
+        "(((a)))",
+        "a (b",
+        "a) (b",
+        "OR a",
+        "a OR OR b",
+        "|",
+        "||",
+        "!x",
+        "- - -",
+        "\u{3000}",
+        "🙂",
+        "\u{FFFD}\u{FFFD}",
+        "a\u{1}b",
+        "*",
+        "?",
+        "\\",
+        "x:y:z",
+        "title:title:",
+        "\"a\" \"b",
+    ];
+    assert!(odd.len() >= 50);
+    for q in odd {
         let code = run_ok(index(), &["search", q]).0;
         assert!(code == 0 || code == 1, "query {q:?} exited {code}");
     }
+    // Sensible: what can be searched still is.
+    assert!(has_title("\"CreditGraph", "CreditGraph"));
+    assert!(has_title("CreditGraph )", "CreditGraph"));
 }
 
 #[test]
@@ -210,5 +251,176 @@ fn an_index_from_another_schema_version_asks_for_reindex() {
     assert!(
         err.contains("papersift reindex") && err.contains("999"),
         "{err}"
+    );
+}
+
+#[test]
+fn fields_ranges_or_and_negation() {
+    assert!(has_title("venue:nips", "SparseRouter"));
+    assert_eq!(
+        ids(&search_json(index(), "venue:NIPS", 50)),
+        ids(&search_json(index(), "venue:neurips", 50))
+    );
+    assert!(has_title("year:2021..2023 联邦学习", "PFedAgg"));
+    assert!(!has_title("year:>=2024 联邦学习", "PFedAgg"));
+    assert!(has_title("author:Moreau", "Self-Distilled ResNet-50"));
+    assert!(has_title("track:oral", "TrackSeg"));
+    assert!(has_title("topic:federated-learning", "PFedAgg"));
+    assert!(has_title(
+        "(农业 OR teacher) distilled",
+        "Self-Distilled ResNet-50"
+    ));
+    assert!(has_title("distillation", "Self-Distilled ResNet-50"));
+    assert!(!has_title(
+        "distillation -resnet",
+        "Self-Distilled ResNet-50"
+    ));
+    // Flags mean what the field syntax means.
+    let by_flag = run(
+        index(),
+        &["search", "联邦学习", "--year", "2023", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&by_flag.stdout).unwrap();
+    assert_eq!(
+        ids(&v),
+        ids(&search_json(index(), "联邦学习 year:2023", 10))
+    );
+}
+
+#[test]
+fn glossary_expansion_crosses_languages_and_can_be_turned_off() {
+    // Pages that say only 联邦学习 are reached by the English query through the glossary.
+    let en = search_json(index(), "federated learning", 50);
+    let zh = search_json(index(), "联邦学习", 50);
+    for id in ids(&zh) {
+        assert!(
+            ids(&en).contains(&id),
+            "federated learning misses {id} that 联邦学习 finds"
+        );
+    }
+    let o = run(
+        index(),
+        &[
+            "search",
+            "knowledge distillation",
+            "--explain",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["explain"]["expansions"][0]["also"][0], "知识蒸馏");
+    let o = run(
+        index(),
+        &[
+            "search",
+            "knowledge distillation",
+            "--no-expand",
+            "--explain",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["explain"]["expansions"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn facets_and_sorting() {
+    let v = search_json(index(), "year:2020..2030", 50);
+    let years: Vec<u64> = v["facets"]["year"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b[1].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        years.iter().sum::<u64>(),
+        v["total"].as_u64().unwrap(),
+        "year facet counts add up to the total"
+    );
+    let o = run(
+        index(),
+        &[
+            "search",
+            "year:2020..2030",
+            "--sort",
+            "year",
+            "--format",
+            "json",
+            "-n",
+            "50",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ys: Vec<u64> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["year"].as_u64().unwrap())
+        .collect();
+    assert!(ys.windows(2).all(|w| w[0] >= w[1]), "newest first: {ys:?}");
+}
+
+#[test]
+fn export_writes_every_match_and_csv_parses_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.csv");
+    let o = run(
+        index(),
+        &[
+            "export",
+            "year:2020..2030",
+            "--format",
+            "csv",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let total = search_json(index(), "year:2020..2030", 1)["total"]
+        .as_u64()
+        .unwrap() as usize;
+    assert!(total > 10, "more than one page of matches");
+    let mut r = csv::Reader::from_path(&out).unwrap();
+    assert_eq!(r.records().count(), total);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+    let o = run(
+        index(),
+        &["export", "distillation", "-resnet", "--format", "bibtex"],
+    );
+    let bib = String::from_utf8_lossy(&o.stdout);
+    assert!(bib.contains('@') && !bib.contains("ResNet-50"), "{bib}");
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_papersift"))
+        .args([
+            "--index",
+            index().to_str().unwrap(),
+            "export",
+            "year:2000..2100",
+            "--format",
+            "jsonl",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 10];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // dropped here: the pipe closes
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
     );
 }

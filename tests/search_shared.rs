@@ -29,20 +29,20 @@ fn notes() -> Vec<PathBuf> {
     v
 }
 
-/// (H1 title, body after the title) of a note.
+/// (H1 title, prose of the first section) of a note.
 fn title_and_body(p: &Path) -> Option<(String, String)> {
     let text = std::fs::read_to_string(p).ok()?;
-    let (i, line) = text
-        .lines()
-        .enumerate()
-        .find(|(_, l)| l.starts_with("# "))?;
-    let body: String = text
-        .lines()
-        .skip(i + 1)
-        .take(12)
+    let lines: Vec<&str> = text.lines().collect();
+    let i = lines.iter().position(|l| l.starts_with("# "))?;
+    // Prose under the first section heading: the labelled lines above it become metadata fields.
+    let j = i + lines[i..].iter().position(|l| l.starts_with("## "))?;
+    let body = lines[j + 1..]
+        .iter()
+        .take(8)
+        .copied()
         .collect::<Vec<_>>()
         .join("\n");
-    Some((line[2..].trim().to_string(), body))
+    Some((lines[i][2..].trim().to_string(), body))
 }
 
 fn quoted_title(t: &str) -> String {
@@ -130,7 +130,7 @@ fn traditional_script_queries_find_simplified_notes() {
         };
         let run = analyze::han_runs(&body)
             .into_iter()
-            .find(|r| r.chars().count() >= 4 && r.chars().any(|c| s2t.contains_key(&c)));
+            .find(|r| r.chars().count() >= 4 && r.chars().take(6).any(|c| s2t.contains_key(&c)));
         let Some(run) = run else { continue };
         let trad: String = run
             .chars()
