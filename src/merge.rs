@@ -41,6 +41,8 @@ pub struct Paper {
     pub urls: Vec<String>,
     /// Code repository URL.
     pub code_url: Option<String>,
+    /// arXiv primary category (`cs.CV`), when a page states it.
+    pub category: Option<String>,
     /// Keywords, union over sightings.
     pub keywords: Vec<String>,
     /// Earliest page date seen.
@@ -258,6 +260,7 @@ fn merge_group(key: &PaperKey, group: Vec<(SourceRef, Sighting)>) -> Paper {
         }
         p.arxiv_id = p.arxiv_id.or(s.arxiv_id);
         p.code_url = p.code_url.or(s.code_url);
+        p.category = p.category.or(s.category);
         push_unique(&mut p.topics, &s.topics);
         push_unique(&mut p.urls, &s.urls);
         push_unique(&mut p.keywords, &s.keywords);

@@ -97,6 +97,8 @@ pub(crate) fn static_cost(c: char) -> f32 {
         | '÷' | '°' | '±' | '「' | '」' | '『' | '』' | '【' | '】' | '〈' | '〉' => {
             return 1.5
         }
+        // Scientific notation (8.34×10⁻¹²): superscript digits are ordinary in papers.
+        '¹' | '²' | '³' | '\u{2070}'..='\u{2079}' => return 1.5,
         '\u{A0}' => return 2.0,
         '©' | '®' | '§' | 'µ' => return 3.0,
         _ => {}
@@ -145,6 +147,8 @@ fn is_format_or_combining(u: u32) -> bool {
 pub(crate) fn moji_class(c: char) -> u8 {
     let u = c as u32;
     match u {
+        // Superscript digits stand in exponents, not in mojibake runs (see `cost`).
+        0xB2 | 0xB3 | 0xB9 => 0,
         0xA0..=0xFF => 2,
         0x80..=0x9F | 0x100..=0x2FF => 1,
         _ if is_cp1252_extra(c) => 1,

@@ -275,8 +275,8 @@ fn is_preprint_server(venue: &str) -> bool {
 
 /// The arXiv category to cite as `primaryClass`, when the paper tells us.
 ///
-/// Old-style ids carry it (`cs/0112017` → `cs`). Otherwise a topic or keyword spelled as a
-/// category (`cs.CV`) wins, then a broad topic whose papers are almost all in one category.
+/// The category a page stated wins; old-style ids carry one (`cs/0112017` → `cs`); then a
+/// topic or keyword spelled as a category (`cs.CV`), then a topic mapped to exactly one category.
 /// Narrow topics are not mapped: a wrong category is worse than none.
 pub(crate) fn arxiv_primary_class(p: &StoredPaper) -> Option<String> {
     static CATEGORY: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
@@ -286,6 +286,14 @@ pub(crate) fn arxiv_primary_class(p: &StoredPaper) -> Option<String> {
         ))
             .expect("constant regex")
     });
+    if let Some(c) = p
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| CATEGORY.is_match(c))
+    {
+        return Some(c.to_string());
+    }
     if let Some(id) = &p.arxiv_id {
         if let Some((archive, _)) = id.split_once('/') {
             if !archive.is_empty() {
@@ -302,18 +310,13 @@ pub(crate) fn arxiv_primary_class(p: &StoredPaper) -> Option<String> {
     {
         return Some(c.to_string());
     }
-    // Topic ids from index-schema/topics.toml whose `arxiv` list starts with one category.
+    // A topic whose papers all sit in one arXiv category (index-schema/topics.toml).
     p.topics.iter().find_map(|t| {
-        let c = match t.as_str() {
-            "computer-vision" => "cs.CV",
-            "nlp" => "cs.CL",
-            "machine-learning" => "cs.LG",
-            "robotics" => "cs.RO",
-            "information-retrieval" => "cs.IR",
-            "multi-agent" => "cs.MA",
-            _ => return None,
-        };
-        Some(c.to_string())
+        let topic = crate::meta::topic::all().iter().find(|x| &x.id == t)?;
+        match topic.arxiv.as_slice() {
+            [only] => Some(only.clone()),
+            _ => None,
+        }
     })
 }
 
@@ -370,8 +373,9 @@ mod tests {
         assert_eq!(arxiv_primary_class(&p).as_deref(), Some("cs"));
         p.arxiv_id = Some("2303.11870".into());
         assert_eq!(arxiv_primary_class(&p), None);
-        p.topics = vec!["segmentation".into(), "computer-vision".into()];
+        p.category = Some("cs.CV".into());
         assert_eq!(arxiv_primary_class(&p).as_deref(), Some("cs.CV"));
+        p.category = None;
         p.keywords = vec!["physics".into(), "eess.IV".into()];
         assert_eq!(arxiv_primary_class(&p).as_deref(), Some("eess.IV"));
         p.keywords = vec!["quant-ph".into()];

@@ -32,6 +32,8 @@ pub struct StoredPaper {
     pub urls: Vec<String>,
     /// Code URL.
     pub code_url: Option<String>,
+    /// arXiv primary category.
+    pub category: Option<String>,
     /// Page date.
     pub date: Option<String>,
     /// zh, en or mixed.
@@ -111,6 +113,9 @@ pub fn to_document(p: &Paper, f: &Fields) -> TantivyDocument {
     if let Some(c) = &p.code_url {
         d.add_text(f.code_url, c);
     }
+    if let Some(c) = &p.category {
+        d.add_text(f.category, c);
+    }
     if let Some(dt) = &p.date {
         d.add_text(f.date, dt);
     }
@@ -152,6 +157,7 @@ pub fn from_document(d: &TantivyDocument, f: &Fields) -> StoredPaper {
         keywords: all_str(d, f.keywords),
         urls: all_str(d, f.urls),
         code_url: first_str(d, f.code_url),
+        category: first_str(d, f.category),
         date: first_str(d, f.date),
         lang: first_str(d, f.lang).unwrap_or_default(),
         sources: all_str(d, f.sources),

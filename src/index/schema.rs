@@ -146,6 +146,7 @@ pub struct Fields {
     pub body: Field,
     pub body_bi: Field,
     pub lang: Field,
+    pub category: Field,
     pub urls: Field,
     pub code_url: Field,
     pub date: Field,
@@ -153,7 +154,7 @@ pub struct Fields {
 }
 
 /// How many fields [`Fields`] uses; the schema file must declare exactly these.
-const FIELD_COUNT: usize = 18;
+const FIELD_COUNT: usize = 19;
 
 impl Fields {
     /// Resolves every field by name in `schema`, checking kinds against `spec`.
@@ -195,6 +196,7 @@ impl Fields {
             body: get("body", "text")?,
             body_bi: get("body_bi", "text")?,
             lang: get("lang", "string")?,
+            category: get("category", "string")?,
             urls: get("urls", "stored")?,
             code_url: get("code_url", "stored")?,
             date: get("date", "stored")?,

@@ -1,0 +1,24 @@
+//! Clean text that looks like mojibake to a naive repairer must pass through unchanged.
+
+use papersift::decode;
+
+#[test]
+fn scientific_notation_is_not_mojibake() {
+    // Found in a real note: superscript digits are Latin-1 characters and ¹² reads as GBK.
+    for line in [
+        "| F1 | 8.34×10⁻¹² *** | 4.62×10⁻²⁵ *** |",
+        "| Recall | 4.95×10⁻³¹ *** | 2.76×10⁻³⁹ *** |",
+        "| Cohen's κ | 2.75×10⁻⁵ *** | 7.45×10⁻⁹ *** |",
+        "面积为 12 m² ，体积为 3 m³，温度 25 °C ± 0.5。",
+        "p < 10⁻³ (n = 2¹⁰)",
+    ] {
+        let text = format!("# Note\n\n{line}\n");
+        let d = decode::decode(text.as_bytes());
+        assert_eq!(d.text, text, "changed: {line}");
+        assert!(
+            d.report.mojibake.lines_repaired.is_empty(),
+            "{:?}",
+            d.report.mojibake.lines_repaired
+        );
+    }
+}
