@@ -1,6 +1,6 @@
 //! The commands: wiring of stages behind each subcommand. Stages know nothing of this.
 
-use crate::cli::{Cli, ColorChoice, Command, Format, SortOrder};
+use crate::cli::{Cli, ColorChoice, Command, FilterArgs, Format, SortOrder};
 use crate::index::{IndexMeta, IndexStore};
 use crate::render::{self, Style};
 use crate::{decode, export, ingest, parse, query};
@@ -65,12 +65,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             no_expand,
         } => {
             let store = IndexStore::open(&index_dir)?;
-            let filters = query::Filters {
-                venue: filters.venue,
-                year: filters.year,
-                topic: filters.topic,
-                author: filters.author,
-            };
+            let filters = filters_of(filters);
             let req = query::SearchRequest {
                 query: filters.apply(&query.join(" ")),
                 limit,
@@ -106,12 +101,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             no_expand,
         } => {
             let store = IndexStore::open(&index_dir)?;
-            let filters = query::Filters {
-                venue: filters.venue,
-                year: filters.year,
-                topic: filters.topic,
-                author: filters.author,
-            };
+            let filters = filters_of(filters);
             let papers = query::search_all(
                 &store,
                 &filters.apply(&query.join(" ")),
@@ -174,6 +164,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     out.flush()?;
     Ok(code)
+}
+
+fn filters_of(f: FilterArgs) -> query::Filters {
+    query::Filters {
+        venue: f.venue,
+        year: f.year,
+        topic: f.topic,
+        author: f.author,
+    }
 }
 
 fn sort_of(s: SortOrder) -> query::Sort {
