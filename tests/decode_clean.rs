@@ -11,6 +11,8 @@ fn scientific_notation_is_not_mojibake() {
         "| Cohen's κ | 2.75×10⁻⁵ *** | 7.45×10⁻⁹ *** |",
         "面积为 12 m² ，体积为 3 m³，温度 25 °C ± 0.5。",
         "p < 10⁻³ (n = 2¹⁰)",
+        // Found in a real digest: °× read as Big5.
+        "忽视了全景图像360°×180°视野在复杂全局多步推理上的根本优势。",
     ] {
         let text = format!("# Note\n\n{line}\n");
         let d = decode::decode(text.as_bytes());

@@ -147,8 +147,9 @@ fn is_format_or_combining(u: u32) -> bool {
 pub(crate) fn moji_class(c: char) -> u8 {
     let u = c as u32;
     match u {
-        // Superscript digits stand in exponents, not in mojibake runs (see `cost`).
-        0xB2 | 0xB3 | 0xB9 => 0,
+        // Superscript digits and the units/operators of scientific text (360°×180°, 10⁻¹²)
+        // stand beside numbers, not in mojibake runs (see `cost`).
+        0xB0 | 0xB1 | 0xB2 | 0xB3 | 0xB5 | 0xB9 | 0xD7 | 0xF7 => 0,
         0xA0..=0xFF => 2,
         0x80..=0x9F | 0x100..=0x2FF => 1,
         _ if is_cp1252_extra(c) => 1,
