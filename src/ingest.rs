@@ -9,7 +9,6 @@ use crate::walk::{self, SourceFile};
 use anyhow::{Context, Result};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 /// Files larger than this are indexed up to this many bytes (memory stays bounded).
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
@@ -122,7 +121,6 @@ pub fn build_index(
     mut on_progress: impl FnMut(&Progress),
 ) -> Result<IndexMeta> {
     let lock = WriteLock::acquire(index_dir)?;
-    let started = Instant::now();
     let mut roots_abs = Vec::new();
     for r in roots {
         let a = r
@@ -246,6 +244,5 @@ pub fn build_index(
     meta.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     meta.flagged.sort_by(|a, b| a.path.cmp(&b.path));
     builder.finish(meta.clone())?;
-    let _ = started;
     Ok(meta)
 }

@@ -54,10 +54,10 @@ impl StoredPaper {
     }
 }
 
-/// Guesses the text's language from its share of Han characters.
-pub fn language_of(text: &str) -> &'static str {
+/// Guesses the language of some texts, taken together, from their share of Han characters.
+pub fn language_of(texts: &[&str]) -> &'static str {
     let (mut han, mut latin) = (0usize, 0usize);
-    for c in text.chars() {
+    for c in texts.iter().flat_map(|t| t.chars()) {
         if is_han(c) {
             han += 1;
         } else if c.is_ascii_alphabetic() {
@@ -106,7 +106,7 @@ pub fn to_document(p: &Paper, f: &Fields) -> TantivyDocument {
     }
     d.add_text(f.body, &p.text);
     d.add_text(f.body_bi, &p.text);
-    d.add_text(f.lang, language_of(&format!("{} {}", p.title, p.text)));
+    d.add_text(f.lang, language_of(&[&p.title, &p.text]));
     for u in &p.urls {
         d.add_text(f.urls, u);
     }
@@ -171,10 +171,13 @@ mod tests {
 
     #[test]
     fn language_guess() {
-        assert_eq!(language_of("联邦学习在医疗影像中的应用"), "zh");
-        assert_eq!(language_of("Federated learning for medical imaging"), "en");
+        assert_eq!(language_of(&["联邦学习在医疗影像中的应用"]), "zh");
         assert_eq!(
-            language_of("本文提出 FedAvg 的改进版本，称为 FedProx"),
+            language_of(&["Federated learning for medical imaging"]),
+            "en"
+        );
+        assert_eq!(
+            language_of(&["本文提出 FedAvg 的改进版本，称为 FedProx"]),
             "zh"
         );
     }
