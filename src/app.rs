@@ -1,7 +1,7 @@
 //! The commands: wiring of stages behind each subcommand. Stages know nothing of this.
 
 use crate::cli::{Cli, ColorChoice, Command, FilterArgs, Format, SortOrder};
-use crate::index::{IndexMeta, IndexStore};
+use crate::index::IndexStore;
 use crate::render::{self, Style};
 use crate::{decode, export, ingest, parse, query};
 use anyhow::{bail, Context, Result};
@@ -42,17 +42,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             paths,
             strict,
             quiet,
+            watch,
         } => {
             let roots = if paths.is_empty() {
                 remembered_roots(&index_dir)?
             } else {
                 paths
             };
-            index(&index_dir, &roots, strict, quiet, &mut out)?
+            if watch {
+                watch_folders(&index_dir, &roots, &mut out)?;
+            }
+            let mode = ingest::RunMode::Incremental;
+            index(&index_dir, &roots, mode, strict, quiet, &mut out)?
         }
         Command::Reindex { quiet } => {
             let roots = remembered_roots(&index_dir)?;
-            index(&index_dir, &roots, false, quiet, &mut out)?
+            let mode = ingest::RunMode::Rebuild;
+            index(&index_dir, &roots, mode, false, quiet, &mut out)?
         }
         Command::Search {
             query,
@@ -150,6 +156,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 _ => {
                     let mut v = serde_json::to_value(&store.meta)?;
                     v["index_bytes"] = size.into();
+                    // What the index really holds, beside what the run recorded.
+                    v["documents"] = store.reader.searcher().num_docs().into();
                     v["facets"] = facets;
                     serde_json::to_writer_pretty(&mut out, &v)?;
                     writeln!(out)?;
@@ -184,20 +192,25 @@ fn sort_of(s: SortOrder) -> query::Sort {
 }
 
 fn remembered_roots(index_dir: &Path) -> Result<Vec<PathBuf>> {
-    let store = IndexStore::open(index_dir)
-        .context("no folder given and no index to take the folders from")?;
-    if store.meta.roots.is_empty() {
+    let live = crate::index::live_commit(index_dir)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "no index at {} yet: give a folder, as in `papersift index FOLDER`",
+            index_dir.display()
+        )
+    })?;
+    if live.meta.roots.is_empty() {
         bail!(
             "the index at {} remembers no folders: give one, as in `papersift index FOLDER`",
             index_dir.display()
         );
     }
-    Ok(store.meta.roots.clone())
+    Ok(live.meta.roots)
 }
 
 fn index(
     index_dir: &Path,
     roots: &[PathBuf],
+    mode: ingest::RunMode,
     strict: bool,
     quiet: bool,
     out: &mut dyn Write,
@@ -215,7 +228,7 @@ fn index(
     } else {
         None
     };
-    let meta = ingest::build_index(index_dir, roots, |p| {
+    let report = ingest::index_folders(index_dir, roots, mode, |p| {
         if let Some(b) = &bar {
             b.set_length(p.files_total as u64);
             b.set_position(p.files_done as u64);
@@ -231,31 +244,95 @@ fn index(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    for s in &meta.skipped {
+    if let Some(why) = report.rebuilt.as_deref().filter(|w| !w.is_empty()) {
+        if mode == ingest::RunMode::Incremental {
+            eprintln!("papersift: building the whole index anew: {why}");
+        }
+    }
+    for s in &report.new_skips {
         eprintln!("papersift: skipped {}: {}", s.path, s.reason);
     }
-    summary(out, &meta, started.elapsed().as_secs_f64(), index_dir)?;
-    Ok(if strict && !meta.skipped.is_empty() {
+    summary(out, &report, started.elapsed().as_secs_f64(), index_dir)?;
+    Ok(if strict && !report.meta.skipped.is_empty() {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-fn summary(out: &mut dyn Write, m: &IndexMeta, secs: f64, dir: &Path) -> io::Result<()> {
-    writeln!(
-        out,
-        "indexed {} files ({:.1} MB) in {:.1} s: {} records, {} unique papers; {} skipped, {} repaired, {} flagged → {}",
-        m.files_read,
-        m.bytes_read as f64 / 1e6,
-        secs,
+/// Runs `index --watch` until stopped: one line per batch on `out`, errors on stderr.
+fn watch_folders(index_dir: &Path, roots: &[PathBuf], out: &mut dyn Write) -> Result<()> {
+    eprintln!(
+        "papersift: watching {} for changes (Ctrl-C to stop)",
+        roots
+            .iter()
+            .map(|r| r.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    crate::watch::watch(index_dir, roots, |report, took| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let stamp = format!(
+            "{:02}:{:02}:{:02}Z",
+            now / 3600 % 24,
+            now / 60 % 60,
+            now % 60
+        );
+        match report {
+            Ok(r) => {
+                for s in &r.new_skips {
+                    eprintln!("papersift: skipped {}: {}", s.path, s.reason);
+                }
+                let _ = write!(out, "{stamp} ");
+                let _ = summary(out, &r, took.as_secs_f64(), index_dir);
+                let _ = out.flush();
+            }
+            // A batch that fails (a locked index, a full disk) leaves the index as it was;
+            // the next batch tries again.
+            Err(e) => eprintln!("papersift: {stamp} update failed: {e:#}"),
+        }
+    })
+}
+
+fn summary(out: &mut dyn Write, r: &ingest::RunReport, secs: f64, dir: &Path) -> io::Result<()> {
+    let m = &r.meta;
+    let totals = format!(
+        "{} records, {} unique papers; {} skipped, {} repaired, {} flagged → {}",
         m.records,
         m.papers,
         m.skipped.len(),
         m.repaired_files,
         m.flagged.len(),
         dir.display()
-    )
+    );
+    if r.rebuilt.is_some() {
+        writeln!(
+            out,
+            "indexed {} files ({:.1} MB) in {secs:.1} s: {totals}",
+            m.files_read,
+            m.bytes_read as f64 / 1e6,
+        )
+    } else if r.unchanged {
+        writeln!(
+            out,
+            "up to date ({} files, nothing changed) in {secs:.2} s: {totals}",
+            m.files_read
+        )
+    } else {
+        writeln!(
+            out,
+            "updated in {secs:.1} s: {} new, {} changed, {} removed files → {} papers written, {} removed; index holds {} files: {totals}",
+            r.files_new,
+            r.files_changed,
+            r.files_removed,
+            r.papers_written,
+            r.papers_removed,
+            m.files_read,
+        )
+    }
 }
 
 fn inspect(file: &Path, format: Format, out: &mut dyn Write) -> Result<()> {

@@ -83,6 +83,10 @@ pub enum Command {
         /// No progress bar, only the summary.
         #[arg(long, short)]
         quiet: bool,
+        /// Keep running and apply file creations, changes, renames and deletions as they
+        /// happen (one log line per batch; stop with Ctrl-C).
+        #[arg(long, conflicts_with = "strict")]
+        watch: bool,
     },
     /// Rebuild the index from the folders indexed last time (also after a schema change).
     Reindex {

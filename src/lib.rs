@@ -17,3 +17,4 @@ pub mod parse;
 pub mod query;
 pub mod render;
 pub mod walk;
+pub mod watch;

@@ -19,7 +19,7 @@ pub struct SourceRef {
 }
 
 /// One paper: the union of all its sightings.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Hash)]
 pub struct Paper {
     /// Stable id: arXiv id without version, else `h` + 16 hex digits of a title/author hash.
     pub id: String,
@@ -51,6 +51,29 @@ pub struct Paper {
     pub text: String,
     /// Every file (and line) the paper was seen in, sorted.
     pub sources: Vec<SourceRef>,
+}
+
+impl Paper {
+    /// A hash of everything the paper holds, stable from run to run: an
+    /// incremental run replaces exactly the papers whose fingerprint changed.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        struct Blake(blake3::Hasher);
+        impl Hasher for Blake {
+            fn write(&mut self, bytes: &[u8]) {
+                self.0.update(bytes);
+            }
+            fn finish(&self) -> u64 {
+                let h = self.0.finalize();
+                let mut b = [0u8; 8];
+                b.copy_from_slice(&h.as_bytes()[..8]);
+                u64::from_le_bytes(b)
+            }
+        }
+        let mut h = Blake(blake3::Hasher::new());
+        self.hash(&mut h);
+        h.finish()
+    }
 }
 
 /// Key that decides whether two sightings are the same paper.
@@ -147,6 +170,20 @@ impl Groups {
 /// enough) title. So a venue post without arXiv id and the preprint's digest entry become one
 /// record carrying both the venue and the arXiv id.
 pub fn merge(sightings: impl IntoIterator<Item = (SourceRef, Sighting)>) -> Vec<Paper> {
+    let mut papers = Vec::new();
+    let _ = merge_each(sightings, |p| {
+        papers.push(p);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    papers
+}
+
+/// [`merge`], handing each paper to `each` as soon as it is built (in the same order), so
+/// that a caller writing papers out never holds them all.
+pub fn merge_each<E>(
+    sightings: impl IntoIterator<Item = (SourceRef, Sighting)>,
+    mut each: impl FnMut(Paper) -> Result<(), E>,
+) -> Result<(), E> {
     let items: Vec<(SourceRef, Sighting)> = sightings.into_iter().collect();
     let n = items.len();
     let mut g = Groups {
@@ -203,21 +240,23 @@ pub fn merge(sightings: impl IntoIterator<Item = (SourceRef, Sighting)>) -> Vec<
         m.push(i);
     }
     let mut slots: Vec<Option<(SourceRef, Sighting)>> = items.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|r| {
-            let group: Vec<(SourceRef, Sighting)> = members
-                .remove(&r)?
-                .into_iter()
-                .filter_map(|i| slots.get_mut(i).and_then(Option::take))
-                .collect();
-            let key = group
-                .iter()
-                .find_map(|(_, s)| s.arxiv_id.clone().map(PaperKey::Arxiv))
-                .or_else(|| group.first().map(|(_, s)| key_of(s)))?;
-            Some(merge_group(&key, group))
-        })
-        .collect()
+    for r in order {
+        let Some(idx) = members.remove(&r) else {
+            continue;
+        };
+        let group: Vec<(SourceRef, Sighting)> = idx
+            .into_iter()
+            .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+            .collect();
+        let key = group
+            .iter()
+            .find_map(|(_, s)| s.arxiv_id.clone().map(PaperKey::Arxiv))
+            .or_else(|| group.first().map(|(_, s)| key_of(s)));
+        if let Some(key) = key {
+            each(merge_group(&key, group))?;
+        }
+    }
+    Ok(())
 }
 
 fn push_unique(v: &mut Vec<String>, items: &[String]) {

@@ -241,7 +241,15 @@ fn stats_counts_files_and_papers() {
 fn an_index_from_another_schema_version_asks_for_reindex() {
     let dir = build_index(&repo().join("sample-corpus/notes"));
     let current = std::fs::read_to_string(dir.path().join("CURRENT")).unwrap();
-    let meta_path = dir.path().join(current.trim()).join("papersift.json");
+    let gen = dir.path().join(current.trim());
+    let meta_path = std::fs::read_dir(&gen)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let n = p.file_name().unwrap().to_string_lossy().into_owned();
+            n.starts_with("meta-") && n.ends_with(".json")
+        })
+        .expect("a meta-<token>.json in the generation");
     let mut meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&meta_path).unwrap()).unwrap();
     meta["schema_version"] = 999.into();

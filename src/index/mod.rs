@@ -4,13 +4,15 @@
 //! ```text
 //! DIR/CURRENT        name of the live generation (replaced atomically by rename)
 //! DIR/LOCK           held by the one process writing (pid and start time inside)
-//! DIR/gen-<n>/       one complete tantivy index + papersift.json
+//! DIR/gen-<n>/       one tantivy index + the state of its last commit (see [`state`])
 //! ```
-//! A build writes a new generation and only then points `CURRENT` at it, so a crash or
-//! kill at any moment leaves the previous generation searchable.
+//! A full build writes a new generation and only then points `CURRENT` at it; an incremental
+//! run updates the live generation with one tantivy commit whose payload names its state
+//! files. Either way a crash or kill at any moment leaves the last commit searchable.
 
 pub mod doc;
 pub mod schema;
+pub mod state;
 
 use crate::analyze;
 use crate::merge::Paper;
@@ -26,8 +28,8 @@ pub use doc::StoredPaper;
 
 /// File naming the live generation.
 pub const CURRENT: &str = "CURRENT";
-/// papersift's own metadata inside a generation.
-pub const META_FILE: &str = "papersift.json";
+/// Metadata file of indexes from before incremental runs (read only to name their version).
+const LEGACY_META_FILE: &str = "papersift.json";
 const LOCK_FILE: &str = "LOCK";
 
 /// Errors a user can act on when opening an index.
@@ -117,6 +119,50 @@ fn read_current(dir: &Path) -> Result<Option<PathBuf>> {
     }
 }
 
+/// Opens the tantivy index of generation `gen` and the metadata its last commit names.
+/// Indexes from before commit tokens yield their metadata file, so the caller can name the
+/// schema version and ask for `reindex`.
+fn open_generation(gen: &Path) -> Result<(Index, Option<String>, IndexMeta)> {
+    let index =
+        Index::open_in_dir(gen).with_context(|| format!("opening index {}", gen.display()))?;
+    let metas = index
+        .load_metas()
+        .with_context(|| format!("reading the commit of {}", gen.display()))?;
+    let meta = match metas.payload.as_deref() {
+        Some(token) => state::read_meta(gen, token)?,
+        None => {
+            let p = gen.join(LEGACY_META_FILE);
+            let m: IndexMeta = serde_json::from_slice(
+                &fs::read(&p).with_context(|| format!("no commit payload in {}", gen.display()))?,
+            )
+            .with_context(|| format!("parsing {}", p.display()))?;
+            m
+        }
+    };
+    Ok((index, metas.payload, meta))
+}
+
+/// The live generation's commit, as an index run needs it: its directory, state token and
+/// metadata. `Ok(None)` when there is no index yet.
+pub struct LiveCommit {
+    /// The generation directory.
+    pub gen: PathBuf,
+    /// Token naming its state files (`None` for indexes from before incremental runs).
+    pub token: Option<String>,
+    /// Build metadata (any schema version).
+    pub meta: IndexMeta,
+}
+
+/// Reads the live commit of `dir` without the schema check (`reindex` needs the roots of an
+/// index this papersift can no longer search).
+pub fn live_commit(dir: &Path) -> Result<Option<LiveCommit>> {
+    let Some(gen) = read_current(dir)? else {
+        return Ok(None);
+    };
+    let (_, token, meta) = open_generation(&gen)?;
+    Ok(Some(LiveCommit { gen, token, meta }))
+}
+
 impl IndexStore {
     /// Opens the live generation under `dir`.
     pub fn open(dir: &Path) -> Result<IndexStore> {
@@ -129,11 +175,7 @@ impl IndexStore {
 
     fn open_once(dir: &Path) -> Result<IndexStore> {
         let gen = read_current(dir)?.ok_or_else(|| OpenError::Missing(dir.to_path_buf()))?;
-        let meta_path = gen.join(META_FILE);
-        let meta: IndexMeta = serde_json::from_slice(
-            &fs::read(&meta_path).with_context(|| format!("reading {}", meta_path.display()))?,
-        )
-        .with_context(|| format!("parsing {}", meta_path.display()))?;
+        let (index, _, meta) = open_generation(&gen)?;
         if meta.schema_version != SPEC.version {
             return Err(OpenError::SchemaVersion {
                 dir: dir.to_path_buf(),
@@ -142,8 +184,6 @@ impl IndexStore {
             }
             .into());
         }
-        let index =
-            Index::open_in_dir(&gen).with_context(|| format!("opening index {}", gen.display()))?;
         analyze::register(&index);
         let fields = Fields::resolve(&index.schema(), &SPEC)?;
         let reader = index
@@ -239,16 +279,31 @@ impl WriteLock {
     }
 }
 
-/// Writes a new generation; nothing is visible to readers until [`IndexBuilder::finish`].
+/// Writes one commit: a new generation ([`IndexBuilder::create`]) or an update of the live
+/// one ([`IndexBuilder::update`]). Nothing is visible to readers until [`IndexBuilder::finish`].
 pub struct IndexBuilder {
     dir: PathBuf,
-    gen_name: String,
+    gen: PathBuf,
+    new_generation: bool,
+    token: String,
     writer: IndexWriter<TantivyDocument>,
     fields: Fields,
 }
 
-/// Memory for tantivy's indexing threads, in bytes (split between them).
-const WRITER_HEAP: usize = 192 << 20;
+/// Memory for tantivy's indexing threads in a full build, in bytes (split between them).
+const WRITER_HEAP: usize = 96 << 20;
+/// Memory for an update: a few changed papers need little.
+const UPDATE_HEAP: usize = 48 << 20;
+
+fn index_settings() -> tantivy::IndexSettings {
+    // zstd halves the document store against lz4 on Chinese text; snippets read one block.
+    tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        ..Default::default()
+    }
+}
 
 impl IndexBuilder {
     /// Starts a new generation under `dir`. The caller holds `_lock`; leftovers of killed
@@ -266,15 +321,13 @@ impl IndexBuilder {
                     .with_context(|| format!("removing unfinished build {}", p.display()))?;
             }
         }
-        let stamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let gen_name = format!("gen-{stamp}");
-        let gen = dir.join(&gen_name);
+        let token = state::new_token();
+        let gen = dir.join(format!("gen-{token}"));
         fs::create_dir_all(&gen).with_context(|| format!("creating {}", gen.display()))?;
-        let tschema = schema::build(&SPEC);
-        let index = Index::create_in_dir(&gen, tschema)
+        let index = Index::builder()
+            .schema(schema::build(&SPEC))
+            .settings(index_settings())
+            .create_in_dir(&gen)
             .with_context(|| format!("creating index in {}", gen.display()))?;
         analyze::register(&index);
         let fields = Fields::resolve(&index.schema(), &SPEC)?;
@@ -287,10 +340,45 @@ impl IndexBuilder {
             .context("starting the index writer")?;
         Ok(IndexBuilder {
             dir: dir.to_path_buf(),
-            gen_name,
+            gen,
+            new_generation: true,
+            token,
             writer,
             fields,
         })
+    }
+
+    /// Opens the live generation `live` for an update. The caller holds `_lock`.
+    pub fn update(dir: &Path, live: &LiveCommit, _lock: &WriteLock) -> Result<IndexBuilder> {
+        let index = Index::open_in_dir(&live.gen)
+            .with_context(|| format!("opening index {}", live.gen.display()))?;
+        analyze::register(&index);
+        let fields = Fields::resolve(&index.schema(), &SPEC)?;
+        if let Some(t) = &live.token {
+            // State files of runs killed before their commit.
+            state::sweep(&live.gen, t)?;
+        }
+        let writer = index
+            .writer_with_num_threads(1, UPDATE_HEAP)
+            .context("starting the index writer")?;
+        Ok(IndexBuilder {
+            dir: dir.to_path_buf(),
+            gen: live.gen.clone(),
+            new_generation: false,
+            token: state::new_token(),
+            writer,
+            fields,
+        })
+    }
+
+    /// The generation directory this commit writes into.
+    pub fn generation(&self) -> &Path {
+        &self.gen
+    }
+
+    /// The token naming this commit's state files.
+    pub fn token(&self) -> &str {
+        &self.token
     }
 
     /// Adds one paper.
@@ -301,26 +389,44 @@ impl IndexBuilder {
         Ok(())
     }
 
-    /// Commits, writes `meta`, and makes the new generation live; then removes the old one.
-    pub fn finish(mut self, mut meta: IndexMeta) -> Result<()> {
-        self.writer.commit().context("committing the index")?;
+    /// Removes the paper with this id (no-op when absent).
+    pub fn delete(&mut self, id: &str) {
+        self.writer
+            .delete_term(tantivy::Term::from_field_text(self.fields.id, id));
+    }
+
+    /// Writes `meta` and `manifest`, commits with this commit's token as payload, and makes
+    /// the result live; then removes what the previous commit no longer needs. The sightings
+    /// store must already be finished.
+    pub fn finish(mut self, mut meta: IndexMeta, manifest: &state::Manifest) -> Result<()> {
+        meta.schema_version = SPEC.version;
+        meta.built_by = env!("CARGO_PKG_VERSION").to_string();
+        state::write_meta_and_manifest(&self.gen, &self.token, &meta, manifest)?;
+        let mut commit = self
+            .writer
+            .prepare_commit()
+            .context("committing the index")?;
+        commit.set_payload(&self.token);
+        commit.commit().context("committing the index")?;
         self.writer
             .wait_merging_threads()
             .context("finishing segment merges")?;
-        let gen = self.dir.join(&self.gen_name);
-        meta.schema_version = SPEC.version;
-        meta.built_by = env!("CARGO_PKG_VERSION").to_string();
-        write_atomic(&gen.join(META_FILE), &serde_json::to_vec_pretty(&meta)?)?;
-        let old = read_current(&self.dir)?;
-        write_atomic(
-            &self.dir.join(CURRENT),
-            format!("{}\n", self.gen_name).as_bytes(),
-        )?;
-        if let Some(old) = old {
-            if old != gen {
-                // Readers that opened it keep their mmaps; new readers follow CURRENT.
-                let _ = fs::remove_dir_all(&old);
+        if self.new_generation {
+            let old = read_current(&self.dir)?;
+            let name = self
+                .gen
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            write_atomic(&self.dir.join(CURRENT), format!("{name}\n").as_bytes())?;
+            if let Some(old) = old {
+                if old != self.gen {
+                    // Readers that opened it keep their mmaps; new readers follow CURRENT.
+                    let _ = fs::remove_dir_all(&old);
+                }
             }
+        } else {
+            state::sweep(&self.gen, &self.token)?;
         }
         Ok(())
     }
