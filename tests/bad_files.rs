@@ -514,3 +514,22 @@ fn huge_file_is_indexed_up_to_the_cap_and_reported() {
     assert_eq!(r.titles("jaguarundi"), ["Huge Digest of Jaguarundi Papers"]);
     assert_eq!(r.titles("zebrafish").len(), 1);
 }
+
+#[test]
+fn special_files_are_reported_not_opened() {
+    let f = Folder::new();
+    f.write("good.md", GOOD);
+    // Reading a named pipe would block the run forever.
+    let fifo = f.root.join("pipe.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: mkfifo is not available here");
+        return;
+    }
+    let r = index_both(&f, &[&fifo]);
+    assert_eq!(r.reason(&fifo), "not a regular file (named pipe)");
+    assert_eq!(r.titles("zebrafish").len(), 1);
+}
