@@ -489,34 +489,83 @@ fn broken_front_matter_still_gives_a_searchable_paper() {
     assert_eq!(r.titles("lone_fence"), ["lone_fence"]);
 }
 
-/// Slow (minutes on a shared machine: it indexes 64 MiB as one record): run by hand with
-/// `cargo test --release --test bad_files -- --ignored huge`, under `/usr/bin/time -v` to see
-/// the peak memory.
-#[test]
-#[ignore = "slow: indexes 64 MiB of a 200 MB file"]
-fn huge_file_is_indexed_up_to_the_cap_and_reported() {
+/// Writes a 200 MB page: a title, then paragraphs (all alike, or varied words in English and
+/// Chinese), then `margay` past the 64 MiB cap.
+fn huge_file(f: &Folder, varied: bool) -> PathBuf {
     use std::io::Write;
-    let f = Folder::new();
-    f.write("good.md", GOOD);
     let big = f.root.join("huge.md");
     let mut w = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
     w.write_all(b"# Huge Digest of Jaguarundi Papers\n\n")
         .unwrap();
-    let para = "jaguarundi observations and federated distillation notes. ".repeat(20) + "\n\n";
+    let words = [
+        "federated",
+        "distillation",
+        "graph",
+        "diffusion",
+        "contrastive",
+        "transformer",
+        "retrieval",
+        "benchmark",
+        "robust",
+        "联邦学习",
+        "知识蒸馏",
+        "图神经网络",
+        "扩散模型",
+    ];
+    let alike = "jaguarundi observations and federated distillation notes. ".repeat(20) + "\n\n";
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
     let mut n = 0;
     while n < 200_000_000 {
+        let para = if varied {
+            let mut p = String::new();
+            for _ in 0..120 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                p.push_str(words[(state % words.len() as u64) as usize]);
+                p.push(' ');
+            }
+            p + "\n\n"
+        } else {
+            alike.clone()
+        };
         w.write_all(para.as_bytes()).unwrap();
         n += para.len();
     }
+    w.write_all(b"margay\n").unwrap();
     w.flush().unwrap();
-    drop(w);
+    big
+}
+
+fn check_huge(varied: bool) {
+    let f = Folder::new();
+    f.write("good.md", GOOD);
+    let big = huge_file(&f, varied);
     let r = index_both(&f, &[&big]);
     assert_eq!(
         r.reason(&big),
         "larger than 64 MiB: only the first 64 MiB indexed"
     );
     assert_eq!(r.titles("jaguarundi"), ["Huge Digest of Jaguarundi Papers"]);
+    assert!(r.titles("margay").is_empty(), "text past the cap was read");
     assert_eq!(r.titles("zebrafish").len(), 1);
+}
+
+/// A 200 MB file is read up to `ingest::MAX_FILE_BYTES` and reported. Its paragraphs are all
+/// alike, which the parser drops as repeated furniture, so indexing takes a second.
+#[test]
+fn huge_file_is_indexed_up_to_the_cap_and_reported() {
+    check_huge(false);
+}
+
+/// The same with varied text, to measure memory by hand:
+/// `/usr/bin/time -v cargo test --release --test bad_files -- --ignored huge_varied`.
+/// Measured on the binary (64 MiB of varied text indexed as one record): peak RSS 888 MiB,
+/// 2 minutes on a shared 2-core machine; see the issue 6 report for what dominates.
+#[test]
+#[ignore = "slow: indexes 64 MiB of varied text (minutes)"]
+fn huge_varied_file_is_indexed_up_to_the_cap_and_reported() {
+    check_huge(true);
 }
 
 #[test]
