@@ -25,7 +25,8 @@ pub struct WalkSkip {
 }
 
 fn is_hidden(e: &walkdir::DirEntry) -> bool {
-    e.depth() > 0 && e.file_name().to_str().is_some_and(|s| s.starts_with('.'))
+    // By bytes: a name that is not UTF-8 (`.笔记` in GBK) is hidden all the same.
+    e.depth() > 0 && e.file_name().as_encoded_bytes().starts_with(b".")
 }
 
 /// Why a link at `path` cannot be followed (missing target or a loop), in a few words.
@@ -294,6 +295,20 @@ mod tests {
             .flat_map(|u| u.to_le_bytes())
             .collect();
         assert_eq!(sniff_binary(&le), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hidden_names_that_are_not_utf8_stay_hidden() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("seen.md"), "x").unwrap();
+        let hidden = std::ffi::OsStr::from_bytes(b".\xB1\xCA\xBC\xC7.md");
+        std::fs::write(dir.path().join(hidden), "x").unwrap();
+        let (files, skips) = walk(dir.path());
+        let names: Vec<_> = files.iter().map(|f| f.rel.clone()).collect();
+        assert_eq!(names, [std::path::PathBuf::from("seen.md")]);
+        assert!(skips.is_empty());
     }
 
     #[test]
