@@ -201,9 +201,7 @@ pub fn sniff_binary(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"MZ") && bytes[..bytes.len().min(64)].contains(&0) {
         return Some("executable (Windows)");
     }
-    let Some(first) = memchr::memchr(0, bytes) else {
-        return None;
-    };
+    let first = memchr::memchr(0, bytes)?;
     let bom16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
     if bom16 || utf16_nul_pattern(bytes) {
         return None;

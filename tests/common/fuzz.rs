@@ -157,7 +157,7 @@ fn structured(rng: &mut Rng) -> Vec<u8> {
     let mut out = Vec::new();
     if rng.one_in(8) {
         const BOMS: [&[u8]; 3] = [b"\xEF\xBB\xBF", b"\xFF\xFE", b"\xFE\xFF"];
-        let bom: &[u8] = *rng.pick(&BOMS[..]);
+        let bom = BOMS[rng.below(BOMS.len())];
         out.extend_from_slice(bom);
     }
     let parts = rng.below(40);
