@@ -160,11 +160,7 @@ impl<'a> Doc<'a> {
         )
         .and_then(|u| text::urls(&u).into_iter().next())
         .or_else(|| fields.page_url.clone());
-        let comps: Vec<String> = self
-            .path
-            .iter()
-            .map(|c| c.to_string_lossy().into_owned())
-            .collect();
+        let comps: Vec<String> = self.path.iter().map(text::name_text).collect();
         p.folders = comps
             .iter()
             .take(comps.len().saturating_sub(1))

@@ -91,8 +91,54 @@ fn flow_list(s: &str) -> Vec<String> {
     out
 }
 
+/// Keys that only front matter uses; one of them makes an unterminated block front matter.
+const TELLING_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "tags",
+    "categories",
+    "author",
+    "authors",
+    "layout",
+    "description",
+    "keywords",
+    "url",
+];
+
+/// Where an unterminated front matter block ends: at its first blank line, when every line
+/// before it reads as YAML (`key: value`, indented or list continuation lines) and one key is a
+/// [`TELLING_KEYS`] one. A page whose closing `---` was lost keeps its title and tags.
+fn unterminated_end(lines: &[&str]) -> Option<usize> {
+    let blank = lines
+        .iter()
+        .take(300)
+        .skip(1)
+        .position(|l| l.trim().is_empty())
+        .map(|p| p + 1)
+        .unwrap_or(lines.len().min(300));
+    let block = lines.get(1..blank)?;
+    let mut telling = false;
+    for l in block {
+        if l.starts_with([' ', '\t']) {
+            continue;
+        }
+        let (key, _) = l.split_once(':')?;
+        let simple = !key.is_empty()
+            && key.len() <= 40
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !simple {
+            return None;
+        }
+        telling |= TELLING_KEYS.contains(&key.to_ascii_lowercase().as_str());
+    }
+    telling.then_some(blank)
+}
+
 /// Reads front matter from the start of `lines`; returns it and the index of the first body
-/// line. Pages without front matter (or with an unterminated block) give `(default, 0)`.
+/// line. Pages without front matter give `(default, 0)`, and so does an unterminated block unless
+/// it reads as front matter up to its first blank line (see [`unterminated_end`]).
 pub fn parse(lines: &[&str]) -> (FrontMatter, usize) {
     let Some(first) = lines.first() else {
         return (FrontMatter::default(), 0);
@@ -107,6 +153,7 @@ pub fn parse(lines: &[&str]) -> (FrontMatter, usize) {
         .skip(1)
         .position(|l| matches!(l.trim(), "---" | "..."))
         .map(|p| p + 1)
+        .or_else(|| unterminated_end(lines))
     else {
         return (FrontMatter::default(), 0);
     };
@@ -165,7 +212,7 @@ pub fn parse(lines: &[&str]) -> (FrontMatter, usize) {
         };
         fm.entries.push((key, value));
     }
-    (fm, end + 1)
+    (fm, (end + 1).min(lines.len()))
 }
 
 #[cfg(test)]
@@ -193,5 +240,31 @@ mod tests {
         assert!(fm.entries.is_empty());
         assert_eq!(body, 0);
         assert_eq!(parse(&["---", "a: b"]).1, 0);
+        // A horizontal rule followed by prose is not front matter.
+        assert_eq!(parse(&["---", "Note: read this", "", "Body"]).1, 0);
+        assert_eq!(parse(&["---", "", "title: x"]).1, 0);
+    }
+
+    #[test]
+    fn unterminated_block_ends_at_its_first_blank_line() {
+        let lines = [
+            "---",
+            "title: Lost Fence",
+            "tags:",
+            "  - a",
+            "date: 2024-01-01",
+            "",
+            "Body.",
+        ];
+        let (fm, body) = parse(&lines);
+        assert_eq!(fm.get(&["title"]), Some(&Value::Str("Lost Fence".into())));
+        assert_eq!(fm.get(&["tags"]).map(Value::items), Some(vec!["a".into()]));
+        assert_eq!(lines[body..].concat(), "Body.");
+        // Front matter only, without its closing fence.
+        let (fm, body) = parse(&["---", "title: Only"]);
+        assert_eq!(
+            (fm.get(&["title"]).map(Value::joined), body),
+            (Some("Only".into()), 2)
+        );
     }
 }

@@ -110,6 +110,20 @@ mod tests {
     }
 
     #[test]
+    fn front_matter_only_pages_start_within_the_page() {
+        // Found by the fuzzer: the record started one line past the end.
+        for (t, lines) in [
+            ("---\ntitle: X\n---", 3),
+            ("---\ntitle: X", 2),
+            ("---\ntitle: X\nurl: https://a.org", 3),
+        ] {
+            let r = parse(t, Path::new("a.md"));
+            assert_eq!(r[0].title, "X", "{t:?}");
+            assert!(r[0].line as usize <= lines, "{t:?}: line {}", r[0].line);
+        }
+    }
+
+    #[test]
     fn venue_from_folder_comment_and_url() {
         let r = &parse(
             "# Fast Nets\n\nWe make nets fast.",

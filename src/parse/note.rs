@@ -42,7 +42,9 @@ pub fn span(doc: &Doc<'_>) -> Span {
         "single"
     };
     Span {
-        start: doc.body,
+        // A page that is all front matter (no newline after the closing fence) has no body line:
+        // the record starts on the last line, not past it.
+        start: doc.body.min(doc.lines.len().saturating_sub(1)),
         end: doc.lines.len(),
         title_lines: title_line.into_iter().collect(),
         title,

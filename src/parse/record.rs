@@ -180,7 +180,7 @@ fn finish(doc: &Doc<'_>, span: &Span, mut f: Fields, body: String) -> Sighting {
     let title = if title.is_empty() {
         doc.path
             .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
+            .map(super::text::name_text)
             .unwrap_or_default()
     } else {
         title

@@ -208,9 +208,35 @@ pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
+/// A file or folder name as text. Names that are not UTF-8 are most often GBK (Chinese Windows
+/// zip archives): they are read as GBK when that decodes without error, and lossily otherwise.
+pub fn name_text(name: &std::ffi::OsStr) -> String {
+    if let Some(s) = name.to_str() {
+        return s.to_string();
+    }
+    let bytes = name.as_encoded_bytes();
+    match encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(s) => s.into_owned(),
+        None => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn gbk_names_read_as_gbk() {
+        use std::os::unix::ffi::OsStrExt;
+        let (gbk, _, _) = encoding_rs::GBK.encode("联邦学习笔记");
+        assert_eq!(name_text(std::ffi::OsStr::from_bytes(&gbk)), "联邦学习笔记");
+        assert_eq!(name_text(std::ffi::OsStr::new("notes")), "notes");
+        assert_eq!(
+            name_text(std::ffi::OsStr::from_bytes(b"a\xFF")),
+            "a\u{FFFD}"
+        );
+    }
 
     #[test]
     fn headings() {

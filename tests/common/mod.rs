@@ -97,3 +97,21 @@ pub fn ids(v: &serde_json::Value) -> Vec<String> {
         .map(|h| h["id"].as_str().unwrap_or("").to_string())
         .collect()
 }
+
+/// Runs papersift with `args` (paths may not be UTF-8) against the index in `index`; returns
+/// (exit code, stdout, stderr), the outputs read lossily.
+pub fn run_os<S: AsRef<std::ffi::OsStr>>(index: &Path, args: &[S]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_papersift"))
+        .arg("--index")
+        .arg(index)
+        .args(args)
+        .env_remove("PAPERSIFT_INDEX")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("papersift binary runs");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
