@@ -229,6 +229,14 @@ fn index(
         None
     };
     let report = ingest::index_folders(index_dir, roots, mode, |p| {
+        if let Some(s) = &p.skipped {
+            let line = format!("papersift: skipped {}: {}", s.path, s.reason);
+            match &bar {
+                Some(b) => b.suspend(|| eprintln!("{line}")),
+                None => eprintln!("{line}"),
+            }
+            return;
+        }
         if let Some(b) = &bar {
             b.set_length(p.files_total as u64);
             b.set_position(p.files_done as u64);
@@ -248,9 +256,6 @@ fn index(
         if mode == ingest::RunMode::Incremental {
             eprintln!("papersift: building the whole index anew: {why}");
         }
-    }
-    for s in &report.new_skips {
-        eprintln!("papersift: skipped {}: {}", s.path, s.reason);
     }
     summary(out, &report, started.elapsed().as_secs_f64(), index_dir)?;
     Ok(if strict && !report.meta.skipped.is_empty() {
@@ -336,7 +341,12 @@ fn summary(out: &mut dyn Write, r: &ingest::RunReport, secs: f64, dir: &Path) ->
 }
 
 fn inspect(file: &Path, format: Format, out: &mut dyn Write) -> Result<()> {
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    use std::io::Read;
+    // The same cap as `index`, so a huge file costs bounded memory here too.
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(ingest::MAX_FILE_BYTES).read_to_end(&mut bytes))
+        .with_context(|| format!("reading {}", file.display()))?;
     if let Some(what) = crate::walk::sniff_binary(&bytes) {
         bail!("{} is not text: {what}", file.display());
     }

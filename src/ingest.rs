@@ -34,6 +34,8 @@ pub struct Progress {
     pub records: usize,
     /// Current phase: `scanning`, `reading`, `merging`, `indexing`, `committing`.
     pub phase: &'static str,
+    /// Set for one call when a file has just been skipped, so it is reported as it happens.
+    pub skipped: Option<SkippedFile>,
 }
 
 /// Whether a run may reuse the index's last commit.
@@ -172,11 +174,16 @@ fn process_bytes(mut bytes: Vec<u8>, rel: &Path) -> FileOutcome {
     // A defect in a stage must cost one file, not the whole run.
     let result = std::panic::catch_unwind(|| {
         let d = decode::decode(&bytes);
+        // A BOM alone, or UTF-16 spaces, decode to nothing.
+        if d.text.trim().is_empty() {
+            return None;
+        }
         let sightings = parse::parse(&d.text, rel);
-        (sightings, d.report)
+        Some((sightings, d.report))
     });
     match result {
-        Ok((sightings, report)) => FileOutcome::Parsed {
+        Ok(None) => FileOutcome::Skipped("empty file".into()),
+        Ok(Some((sightings, report))) => FileOutcome::Parsed {
             sightings,
             report,
             truncated,
@@ -267,6 +274,57 @@ pub fn index_folders(
     index_dir: &Path,
     roots: &[PathBuf],
     mode: RunMode,
+    on_progress: impl FnMut(&Progress),
+) -> Result<RunReport> {
+    run(index_dir, roots, mode, on_progress).map_err(|e| {
+        if is_storage_error(&e) {
+            e.context(format!(
+                "could not write the index at {} (disk full or a size limit?); the last \
+                 complete index is unchanged and still searchable",
+                index_dir.display()
+            ))
+        } else {
+            e
+        }
+    })
+}
+
+/// Whether an error comes from storage running out (full disk, quota, file size limit).
+fn is_storage_error(e: &anyhow::Error) -> bool {
+    use std::error::Error;
+    let io_full = |io: &std::io::Error| {
+        matches!(
+            io.kind(),
+            std::io::ErrorKind::StorageFull
+                | std::io::ErrorKind::QuotaExceeded
+                | std::io::ErrorKind::FileTooLarge
+        )
+    };
+    e.chain().any(|c| {
+        let mut cur: Option<&(dyn Error + 'static)> = Some(c);
+        while let Some(err) = cur {
+            if err.downcast_ref::<std::io::Error>().is_some_and(io_full) {
+                return true;
+            }
+            if let Some(t) = err.downcast_ref::<tantivy::TantivyError>() {
+                if let tantivy::TantivyError::IoError(io) = t {
+                    if io_full(io) {
+                        return true;
+                    }
+                }
+            }
+            cur = err.source();
+        }
+        // tantivy sometimes keeps only the message.
+        let msg = c.to_string();
+        msg.contains("No space left") || msg.contains("File too large")
+    })
+}
+
+fn run(
+    index_dir: &Path,
+    roots: &[PathBuf],
+    mode: RunMode,
     mut on_progress: impl FnMut(&Progress),
 ) -> Result<RunReport> {
     let lock = WriteLock::acquire(index_dir)?;
@@ -354,6 +412,11 @@ pub fn index_folders(
         new_skips: walk_skips.clone(),
         ..Default::default()
     };
+    for s in &walk_skips {
+        progress.skipped = Some(s.clone());
+        on_progress(&progress);
+    }
+    progress.skipped = None;
     let is_indexed = |e: &FileEntry| matches!(e.status, FileStatus::Indexed { .. });
     // Whether any paper can differ from the last commit's (else the merge is skipped).
     let mut sightings_changed = prev.is_none() || removed.iter().any(|e| is_indexed(e));
@@ -392,6 +455,7 @@ pub fn index_folders(
         drop(res_tx);
         for (i, rf) in res_rx {
             let (f, old) = &to_read[i];
+            let skips_before = report.new_skips.len();
             progress.files_done += 1;
             progress.bytes_done += rf.size.min(MAX_FILE_BYTES);
             let mut entry = FileEntry {
@@ -459,6 +523,11 @@ pub fn index_folders(
                     fresh.push((entry, Some(sightings)));
                 }
             }
+            for s in &report.new_skips[skips_before..] {
+                progress.skipped = Some(s.clone());
+                on_progress(&progress);
+            }
+            progress.skipped = None;
             if progress.files_done % 64 == 0 {
                 on_progress(&progress);
             }

@@ -157,8 +157,6 @@ fn empty_files_are_reported() {
 }
 
 #[test]
-#[ignore = "needs fix in ingest: process_file must call a file empty when its decoded text is \
-            blank (BOM only, UTF-16 whitespace), not only when its bytes are ASCII whitespace"]
 fn files_blank_after_decoding_are_reported_as_empty() {
     let f = Folder::new();
     f.write("good.md", GOOD);

@@ -448,3 +448,68 @@ fn watch_applies_creations_changes_renames_and_deletions() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_write_error_mid_run_says_so_and_leaves_the_last_index_searchable() {
+    let corpus = tempfile::tempdir().unwrap();
+    let c = corpus.path();
+    write(
+        c,
+        "n.md",
+        &note(
+            "Marmot Contrastive Pretraining",
+            "2305.00001",
+            "对比学习预训练。",
+        ),
+    );
+    let ix = tempfile::tempdir().unwrap();
+    let ix = ix.path();
+    index_run(ix, &["index", c.to_str().unwrap()]);
+    synthetic_corpus(c, 300, 0);
+    // A file size limit makes writes fail the way a full disk does (EFBIG instead of ENOSPC).
+    for cmd in ["index", "reindex"] {
+        let o = Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "trap '' XFSZ; ulimit -f 40; exec \"$0\" --index \"$1\" {cmd}"
+            ))
+            .arg(env!("CARGO_BIN_EXE_papersift"))
+            .arg(ix)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {err}");
+        assert!(
+            err.contains("could not write the index") && err.contains("unchanged"),
+            "{cmd}: {err}"
+        );
+        assert_eq!(
+            titles(&search_json(ix, "marmot", 10)),
+            ["Marmot Contrastive Pretraining"]
+        );
+        assert_consistent_counts(ix, 1);
+        let gens = std::fs::read_dir(ix)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("gen-")
+            })
+            .count();
+        assert_eq!(
+            gens, 1,
+            "{cmd}: a failed build leaves no partial generation"
+        );
+    }
+    let out = index_run(ix, &["index"]);
+    assert!(out.contains("index holds 301 files"), "{out}");
+}
+
+fn assert_consistent_counts(ix: &Path, papers: u64) {
+    let s = stats(ix);
+    assert_eq!(s["papers"], papers);
+    assert_eq!(s["documents"], papers);
+}

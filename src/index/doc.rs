@@ -54,6 +54,23 @@ impl StoredPaper {
     }
 }
 
+/// Most text indexed for one paper. A summary is a few KiB; a record of megabytes is a dump
+/// (a whole file read as one record), and tokenizing it costs about 7 bytes of memory per
+/// byte, so only its beginning is indexed.
+pub const MAX_INDEXED_TEXT: usize = 2 << 20;
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+fn capped(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// Guesses the language of some texts, taken together, from their share of Han characters.
 pub fn language_of(texts: &[&str]) -> &'static str {
     let (mut han, mut latin) = (0usize, 0usize);
@@ -104,9 +121,10 @@ pub fn to_document(p: &Paper, f: &Fields) -> TantivyDocument {
         d.add_text(f.keywords, k);
         d.add_text(f.keywords_bi, k);
     }
-    d.add_text(f.body, &p.text);
-    d.add_text(f.body_bi, &p.text);
-    d.add_text(f.lang, language_of(&[&p.title, &p.text]));
+    let text = capped(&p.text, MAX_INDEXED_TEXT);
+    d.add_text(f.body, text);
+    d.add_text(f.body_bi, text);
+    d.add_text(f.lang, language_of(&[&p.title, text]));
     for u in &p.urls {
         d.add_text(f.urls, u);
     }

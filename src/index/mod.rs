@@ -286,8 +286,22 @@ pub struct IndexBuilder {
     gen: PathBuf,
     new_generation: bool,
     token: String,
-    writer: IndexWriter<TantivyDocument>,
+    /// Taken by `finish` (waiting for merges consumes it).
+    writer: Option<IndexWriter<TantivyDocument>>,
     fields: Fields,
+    finished: bool,
+}
+
+impl Drop for IndexBuilder {
+    /// A build that failed (a full disk, a write error) gives its space back at once; the
+    /// live index was never touched.
+    fn drop(&mut self) {
+        if !self.finished && self.new_generation {
+            // The writer's threads first, or they may write into the directory as it goes.
+            drop(self.writer.take());
+            let _ = fs::remove_dir_all(&self.gen);
+        }
+    }
 }
 
 /// Memory for tantivy's indexing threads in a full build, in bytes (split between them).
@@ -343,8 +357,9 @@ impl IndexBuilder {
             gen,
             new_generation: true,
             token,
-            writer,
+            writer: Some(writer),
             fields,
+            finished: false,
         })
     }
 
@@ -366,8 +381,9 @@ impl IndexBuilder {
             gen: live.gen.clone(),
             new_generation: false,
             token: state::new_token(),
-            writer,
+            writer: Some(writer),
             fields,
+            finished: false,
         })
     }
 
@@ -384,6 +400,8 @@ impl IndexBuilder {
     /// Adds one paper.
     pub fn add(&mut self, paper: &Paper) -> Result<()> {
         self.writer
+            .as_ref()
+            .context("the index writer is closed")?
             .add_document(doc::to_document(paper, &self.fields))
             .context("adding a document")?;
         Ok(())
@@ -391,8 +409,9 @@ impl IndexBuilder {
 
     /// Removes the paper with this id (no-op when absent).
     pub fn delete(&mut self, id: &str) {
-        self.writer
-            .delete_term(tantivy::Term::from_field_text(self.fields.id, id));
+        if let Some(w) = &self.writer {
+            w.delete_term(tantivy::Term::from_field_text(self.fields.id, id));
+        }
     }
 
     /// Writes `meta` and `manifest`, commits with this commit's token as payload, and makes
@@ -402,16 +421,15 @@ impl IndexBuilder {
         meta.schema_version = SPEC.version;
         meta.built_by = env!("CARGO_PKG_VERSION").to_string();
         state::write_meta_and_manifest(&self.gen, &self.token, &meta, manifest)?;
-        let mut commit = self
-            .writer
-            .prepare_commit()
-            .context("committing the index")?;
+        let mut writer = self.writer.take().context("the index writer is closed")?;
+        let mut commit = writer.prepare_commit().context("committing the index")?;
         commit.set_payload(&self.token);
         commit.commit().context("committing the index")?;
-        self.writer
-            .wait_merging_threads()
-            .context("finishing segment merges")?;
         if self.new_generation {
+            // Merges make the new generation compact; it goes live only after them.
+            writer
+                .wait_merging_threads()
+                .context("finishing segment merges")?;
             let old = read_current(&self.dir)?;
             let name = self
                 .gen
@@ -419,6 +437,7 @@ impl IndexBuilder {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             write_atomic(&self.dir.join(CURRENT), format!("{name}\n").as_bytes())?;
+            self.finished = true;
             if let Some(old) = old {
                 if old != self.gen {
                     // Readers that opened it keep their mmaps; new readers follow CURRENT.
@@ -426,6 +445,9 @@ impl IndexBuilder {
                 }
             }
         } else {
+            // The commit is live; a failed merge only leaves more segments behind.
+            self.finished = true;
+            let _ = writer.wait_merging_threads();
             state::sweep(&self.gen, &self.token)?;
         }
         Ok(())
