@@ -196,6 +196,36 @@ fn coherent(text: &str) -> bool {
     pairs >= 6 && attested as f32 >= 0.6 * pairs as f32
 }
 
+/// True when a legacy DBCS reading adds at most two Han characters, no attested Han pair, and
+/// one of them is rare or glued to a Latin letter: an accented name (`Sevda Öğüt` read as Big5
+/// gives `秺泪t`) rather than Chinese. Real GBK/Big5 mojibake of a word or more forms attested
+/// pairs, and a lone broken character (`ÔÚ` for 在) is a common one standing apart.
+fn stray_han(before: &str, after: &str) -> bool {
+    let t = &*TABLES;
+    let han = |s: &str| s.chars().filter(|&c| is_han(c)).count();
+    let attested = |s: &str| {
+        let cs: Vec<char> = s.chars().collect();
+        cs.windows(2)
+            .filter(|w| is_han(w[0]) && is_han(w[1]) && t.bigram(w[0], w[1]) > 0.0)
+            .count()
+    };
+    if han(after) > han(before) + 2 || attested(after) > attested(before) {
+        return false;
+    }
+    let cs: Vec<char> = after.chars().collect();
+    (0..cs.len()).any(|i| {
+        let c = cs[i];
+        let new = is_han(c) && !before.contains(c);
+        let glued = |j: Option<usize>| {
+            j.and_then(|j| cs.get(j))
+                .is_some_and(char::is_ascii_alphabetic)
+        };
+        new && (t.han_cost(c).unwrap_or(9.0) >= 6.0
+            || glued(i.checked_sub(1))
+            || glued(Some(i + 1)))
+    })
+}
+
 /// Chains worth a Viterbi on this line: the `MAX_CHAINS` passing the gate whose strict transform
 /// reads best, plus the document's dominant chain.
 fn promising_chains(chars: &[char], dominant: Option<Chain>) -> Vec<(Chain, Option<Strict>)> {
@@ -317,6 +347,7 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<Line
             let out = viterbi::run(t, cd, &chars, tau);
             if out.changed
                 && out.text != cur
+                && !(matches!(cd.decoder, Decoder::Dbcs(_)) && stray_han(&cur, &out.text))
                 && best.as_ref().is_none_or(|(_, b)| out.cost < b.cost)
             {
                 best = Some((chain, out));
