@@ -15,6 +15,8 @@ fn scientific_notation_is_not_mojibake() {
         "忽视了全景图像360°×180°视野在复杂全局多步推理上的根本优势。",
         // Found in a real digest (daily-arxiv 2026-06-30): a Turkish name read as Big5 gave 秺泪t.
         "*Gbègninougbo Aurel Davy Tchokponhoue,Sevda Öğüt,Ali Idri,Dorina Thanou,Pascal Frossard*",
+        // Found in a real digest (daily-arxiv 2026-06-09): áš read as truncated UTF-8 gave Ogham ᚁ.
+        "*Marika Kosohorská,Tomáš Kroupa,Tomáš Votroubek*",
     ] {
         let text = format!("# Note\n\n{line}\n");
         let d = decode::decode(text.as_bytes());
