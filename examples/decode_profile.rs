@@ -1,5 +1,7 @@
 //! Decodes one file, clean or damaged, repeatedly (for profiling the decode stage):
-//! `cargo run --release --example decode_profile -- FILE CHAIN|clean|gbk [lossy] [print]`.
+//! `cargo run --release --example decode_profile -- FILE CHAIN|clean|gbk [lossy] [print] [oneline]`.
+//! `oneline` joins the file's lines with spaces and repeats them into one line of at least 1 MB
+//! (scraped pages without newlines) and reports the peak memory of the process.
 
 use papersift::decode::damage::{corrupt_with, Damage};
 use papersift::decode::{decode, Chain};
@@ -8,11 +10,16 @@ use std::time::Instant;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(path), Some(mode)) = (args.get(1), args.get(2)) else {
-        eprintln!("usage: decode_profile FILE CHAIN|clean|gbk [lossy] [print]");
+        eprintln!("usage: decode_profile FILE CHAIN|clean|gbk [lossy] [print] [oneline]");
         return;
     };
-    let lossy = args.get(3).is_some_and(|a| a == "lossy");
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let flag = |f: &str| args.iter().skip(3).any(|a| a == f);
+    let lossy = flag("lossy");
+    let mut text = std::fs::read_to_string(path).unwrap_or_default();
+    if flag("oneline") && !text.is_empty() {
+        let line = text.replace(['\n', '\r'], " ");
+        text = line.repeat((1 << 20) / line.len().max(1) + 1);
+    }
     let broken = match (mode.as_str(), Chain::from_name(mode)) {
         ("clean", _) => text.clone().into_bytes(),
         ("gbk", _) => encoding_rs::GBK.encode(&text).0.into_owned(),
@@ -25,7 +32,8 @@ fn main() {
     let t0 = Instant::now();
     let mut out = decode(&broken);
     let first = t0.elapsed().as_secs_f64();
-    let rounds = 50;
+    // About 2 s of work at most (a 1 MB lossy line takes seconds per decode).
+    let rounds = ((2.0 / first.max(1e-6)) as u32).clamp(1, 50);
     let t1 = Instant::now();
     for _ in 0..rounds {
         out = decode(&broken);
@@ -42,7 +50,17 @@ fn main() {
         "{}",
         serde_json::to_string_pretty(&out.report).unwrap_or_default()
     );
-    if args.get(4).is_some() {
+    if let Some(hwm) = peak_rss_kb() {
+        println!("peak RSS {:.1} MB", hwm as f64 / 1024.0);
+    }
+    if flag("print") {
         println!("{}", out.text);
     }
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), in KiB.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

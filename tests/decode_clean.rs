@@ -13,6 +13,10 @@ fn scientific_notation_is_not_mojibake() {
         "p < 10⁻³ (n = 2¹⁰)",
         // Found in a real digest: °× read as Big5.
         "忽视了全景图像360°×180°视野在复杂全局多步推理上的根本优势。",
+        // Found in a real digest (daily-arxiv 2026-06-30): a Turkish name read as Big5 gave 秺泪t.
+        "*Gbègninougbo Aurel Davy Tchokponhoue,Sevda Öğüt,Ali Idri,Dorina Thanou,Pascal Frossard*",
+        // Found in a real digest (daily-arxiv 2026-06-09): áš read as truncated UTF-8 gave Ogham ᚁ.
+        "*Marika Kosohorská,Tomáš Kroupa,Tomáš Votroubek*",
     ] {
         let text = format!("# Note\n\n{line}\n");
         let d = decode::decode(text.as_bytes());
@@ -23,4 +27,24 @@ fn scientific_notation_is_not_mojibake() {
             d.report.mojibake.lines_repaired
         );
     }
+}
+
+#[test]
+fn shared_digest_with_accented_names_passes_byte_identical() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/daily-arxiv/md/2026-06-30.md");
+    let Ok(bytes) = std::fs::read(&path) else {
+        eprintln!(
+            "skipped: {} not found (shared corpus absent)",
+            path.display()
+        );
+        return;
+    };
+    let d = decode::decode(&bytes);
+    assert!(
+        d.text.as_bytes() == bytes.as_slice(),
+        "clean digest changed: {:?}",
+        d.report.mojibake.lines_repaired
+    );
+    assert!(d.report.mojibake.lines_repaired.is_empty());
 }

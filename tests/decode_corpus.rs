@@ -33,16 +33,14 @@ fn is_lossless(d: &Damage) -> bool {
 }
 
 /// Median accuracy each scenario must reach: 1.0 lossless, 0.99 lossy (the targets), except
-/// two known gaps asserted at what they reach today so a regression still fails:
-/// - utf8>cp1254 (lossy) drops 8 byte values; the dictionary-only bigrams miss in-domain pairs
-///   (时序, 描述 after a two-byte loss) and land at ~0.988;
-/// - utf8>latin-1 (lossy) drops all of 0x80–0x9F, half of every continuation byte range: most CJK
-///   characters lose one or two bytes and ~0.65 is what context can restore.
+/// one known gap asserted at what it reaches today so a regression still fails: utf8>latin-1
+/// (lossy) drops all of 0x80–0x9F, half of every continuation byte range: 3 in 4 CJK characters
+/// lose one or two bytes; a character that lost two is left U+FFFD (restoring it from ~1,000
+/// candidates made the chain 5× slower for +0.017), and ~0.825 is what context restores.
 fn required(d: &Damage) -> f64 {
     match (d.chain, d.lossy) {
         _ if is_lossless(d) => 1.0,
-        (Chain::Utf8Cp1254, true) => 0.985,
-        (Chain::Utf8Latin1, true) => 0.6,
+        (Chain::Utf8Latin1, true) => 0.8,
         _ => 0.99,
     }
 }

@@ -97,6 +97,10 @@ pub(crate) fn static_cost(c: char) -> f32 {
         | '÷' | '°' | '±' | '「' | '」' | '『' | '』' | '【' | '】' | '〈' | '〉' => {
             return 1.5
         }
+        // Rating stars and check marks are the commonest symbols in paper notes (⭐ more than
+        // the em dash in the shared corpus). Cheaper than other symbols, so a lost-bytes ⭐
+        // (E2 AD 90 with AD and 90 dropped) is restored as ⭐ and not as U+2041 or similar.
+        '⭐' | '★' | '☆' | '✓' | '✗' | '✔' | '✅' | '❌' => return 1.5,
         // Scientific notation (8.34×10⁻¹²): superscript digits are ordinary in papers.
         '¹' | '²' | '³' | '\u{2070}'..='\u{2079}' => return 1.5,
         '\u{A0}' => return 2.0,

@@ -119,10 +119,59 @@ fn chain_gate(cd: &ChainData, line: &[char]) -> Option<Strict> {
         return None;
     }
     let (errors, decoded, text) = strict_transform(cd, line);
-    (errors as f32 <= 0.6 * decoded as f32 + 1.0).then(|| {
-        let cost = text_cost(&text);
+    // A chain that drops bytes (D) leaves truncated UTF-8 sequences the Viterbi restores: those
+    // are not evidence against it (lossy Latin-1 truncates 3 in 4 CJK characters).
+    let against = if matches!(cd.decoder, Decoder::Utf8) && !cd.drop.is_empty() {
+        unrepairable_utf8(cd, line)
+    } else {
+        errors
+    };
+    (against as f32 <= 0.6 * decoded.max(errors) as f32 + 1.0).then(|| {
+        // Rank by what the Viterbi will pay: a restorable truncation costs about a restored
+        // byte and a plausible character, not a U+FFFD.
+        let restorable = errors.saturating_sub(against) as f32;
+        let cost = text_cost(&text) - restorable * (viterbi::E - RESTORED);
         Strict { errors, text, cost }
     })
+}
+
+/// Typical cost of a character restored from a truncated sequence (λ plus a common character).
+const RESTORED: f32 = 5.0;
+
+/// Errors of the strict UTF-8 reading that inserting at most two dropped bytes cannot explain:
+/// continuation bytes without a lead, and bytes that are never UTF-8.
+fn unrepairable_utf8(cd: &ChainData, line: &[char]) -> usize {
+    let mut bytes = Vec::with_capacity(line.len());
+    for &c in line {
+        match cd.first(c).filter(|_| cd.in_gate_alphabet(c)) {
+            Some(a) => bytes.extend_from_slice(a.bytes()),
+            None => bytes.push(b' '),
+        }
+    }
+    let (mut i, mut bad) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let need = match b {
+            0x00..=0x7F => 1,
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => {
+                bad += 1;
+                i += 1;
+                continue;
+            }
+        };
+        let mut j = i + 1;
+        while j < bytes.len() && j < i + need && (0x80..=0xBF).contains(&bytes[j]) {
+            j += 1;
+        }
+        if need - (j - i) > 2 {
+            bad += 1;
+        }
+        i = j;
+    }
+    bad
 }
 
 /// Decodes the first alternative of every alphabet character; returns (errors, non-ASCII output
@@ -194,6 +243,54 @@ fn coherent(text: &str) -> bool {
         prev = han.then_some(c);
     }
     pairs >= 6 && attested as f32 >= 0.6 * pairs as f32
+}
+
+/// True when a legacy DBCS reading adds at most two Han characters, no attested Han pair, and
+/// one of them is rare or glued to a Latin letter: an accented name (`Sevda Öğüt` read as Big5
+/// gives `秺泪t`) rather than Chinese. Real GBK/Big5 mojibake of a word or more forms attested
+/// pairs, and a lone broken character (`ÔÚ` for 在) is a common one standing apart.
+fn stray_han(before: &str, after: &str) -> bool {
+    let t = &*TABLES;
+    let han = |s: &str| s.chars().filter(|&c| is_han(c)).count();
+    let attested = |s: &str| {
+        let cs: Vec<char> = s.chars().collect();
+        cs.windows(2)
+            .filter(|w| is_han(w[0]) && is_han(w[1]) && t.bigram(w[0], w[1]) > 0.0)
+            .count()
+    };
+    if han(after) > han(before) + 2 || attested(after) > attested(before) {
+        return false;
+    }
+    let cs: Vec<char> = after.chars().collect();
+    (0..cs.len()).any(|i| {
+        let c = cs[i];
+        let new = is_han(c) && !before.contains(c);
+        let glued = |j: Option<usize>| {
+            j.and_then(|j| cs.get(j))
+                .is_some_and(char::is_ascii_alphabetic)
+        };
+        new && (t.han_cost(c).unwrap_or(9.0) >= 6.0
+            || glued(i.checked_sub(1))
+            || glued(Some(i + 1)))
+    })
+}
+
+/// True when a legacy DBCS reading is Han soup: at least 6 adjacent Han pairs and fewer than a
+/// fifth attested. Misread UTF-8 (lossy Latin-1 lines) decodes as GBK without errors into such
+/// soup; real GBK text scores 0.85 and more, and leaving the line as it was is better than soup.
+fn incoherent(text: &str) -> bool {
+    let t = &*TABLES;
+    let (mut pairs, mut attested) = (0usize, 0usize);
+    let mut prev = None;
+    for c in text.chars() {
+        let han = is_han(c);
+        if let (Some(p), true) = (prev, han) {
+            pairs += 1;
+            attested += usize::from(t.bigram(p, c) > 0.0);
+        }
+        prev = han.then_some(c);
+    }
+    pairs >= 6 && (attested as f32) < 0.2 * pairs as f32
 }
 
 /// Chains worth a Viterbi on this line: the `MAX_CHAINS` passing the gate whose strict transform
@@ -317,6 +414,8 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<Line
             let out = viterbi::run(t, cd, &chars, tau);
             if out.changed
                 && out.text != cur
+                && !(matches!(cd.decoder, Decoder::Dbcs(_))
+                    && (stray_han(&cur, &out.text) || incoherent(&out.text)))
                 && best.as_ref().is_none_or(|(_, b)| out.cost < b.cost)
             {
                 best = Some((chain, out));

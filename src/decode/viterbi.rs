@@ -30,6 +30,8 @@ const ASCII_TRAIL: f32 = 1.5;
 const CLOSE_BUDGET: usize = 6;
 /// Completions (cheapest by context-free cost) whose context is scored.
 const COMPLETION_CANDIDATES: usize = 10;
+/// Non-Han characters this costly (rare scripts, "anything else") are never restored.
+const RARE: f32 = 5.0;
 /// A candidate whose context-free cost is below this is a plausible restoration.
 const PLAUSIBLE: f32 = 7.0;
 
@@ -93,7 +95,8 @@ pub(crate) struct LineOut {
     pub ambiguous: usize,
     /// U+FFFD emitted by the repair.
     pub lost: usize,
-    /// True when some character was re-decoded.
+    /// True when some non-ASCII character was re-decoded or restored. A reading that only turns
+    /// characters into U+FFFD is no repair (`Tomáš` read as truncated UTF-8).
     pub changed: bool,
 }
 
@@ -156,8 +159,12 @@ fn completions(t: &Tables, cd: &ChainData, pend: &Pend, n: usize) -> (Vec<(char,
                 }
             }
             if let Some(c) = char_of(&seq[..n]) {
-                if !found.iter().any(|&(x, _)| x == c) {
-                    found.push((c, cost(t, c)));
+                let cc = cost(t, c);
+                // A guessed byte that makes a rare script's letter (Ogham ᚁ from `Tomáš` read as
+                // UTF-8) is a false repair of clean text, not a restoration: only Han and common
+                // characters are worth a guess.
+                if (is_han(c) || cc < RARE) && !found.iter().any(|&(x, _)| x == c) {
+                    found.push((c, cc));
                 }
             }
         }
@@ -601,16 +608,13 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
         out.text.push(c);
         match tok {
             Tok::Orig => {}
-            Tok::Dec => out.changed = true,
+            Tok::Dec => out.changed |= !c.is_ascii(),
             Tok::Restored { bytes, ambiguous } => {
                 out.changed = true;
                 out.bytes_restored += bytes as usize;
                 out.ambiguous += usize::from(ambiguous);
             }
-            Tok::Lost => {
-                out.changed = true;
-                out.lost += 1;
-            }
+            Tok::Lost => out.lost += 1,
         }
     }
     out
