@@ -1154,6 +1154,11 @@ fn scale_run(o: &Opts) {
 }
 
 fn main() {
+    // Die quietly when the reader of the table goes away (`| head`), as other tools do.
+    // SAFETY: restoring the default disposition of a signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let o = parse_opts();
     if !o.scale.is_empty() {
         scale_run(&o);
