@@ -16,6 +16,7 @@
 //!   --scale 1,2,5,10   scale run: build a k× copy of the corpus (distinct arXiv ids and
 //!                      titles per copy) for each k and print one row per k
 //!   --work-dir DIR     where the scale copies and temporary indexes go (default: $TMPDIR)
+//!   --write-copy K DIR only write a K× copy of the corpus to DIR (as --scale does) and exit
 //! ```
 //!
 //! The build and the no-op run are child processes of the release binary
@@ -40,7 +41,7 @@ const SAMPLE_PAPERS: usize = 400;
 /// Hits per query page, as `papersift search` shows by default.
 const PAGE: usize = 10;
 
-const USAGE: &str = "usage: cargo bench --bench papersift_bench -- CORPUS_DIR [--index DIR] [--no-build] [--no-noop] [--max-files N] [--rounds N] [--cli-runs N] [--seed N] [--print-queries] [--scale 1,2,5,10] [--work-dir DIR]";
+const USAGE: &str = "usage: cargo bench --bench papersift_bench -- CORPUS_DIR [--index DIR] [--no-build] [--no-noop] [--max-files N] [--rounds N] [--cli-runs N] [--seed N] [--print-queries] [--scale 1,2,5,10] [--work-dir DIR] [--write-copy K DIR]";
 
 /// Command-line options.
 #[derive(Debug, Clone)]
@@ -56,6 +57,7 @@ struct Opts {
     print_queries: bool,
     scale: Vec<usize>,
     work_dir: PathBuf,
+    write_copy: Option<(usize, PathBuf)>,
 }
 
 fn fail(msg: &str) -> ! {
@@ -77,6 +79,7 @@ fn parse_opts() -> Opts {
         print_queries: false,
         scale: Vec::new(),
         work_dir: std::env::temp_dir(),
+        write_copy: None,
     };
     let mut args = std::env::args().skip(1);
     let num = |v: Option<String>, flag: &str| -> usize {
@@ -118,6 +121,14 @@ fn parse_opts() -> Opts {
                     .next()
                     .map(PathBuf::from)
                     .unwrap_or_else(|| fail(USAGE))
+            }
+            "--write-copy" => {
+                let k = num(args.next(), "--write-copy").max(1);
+                let dir = args
+                    .next()
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| fail(USAGE));
+                o.write_copy = Some((k, dir));
             }
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -1160,6 +1171,19 @@ fn main() {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let o = parse_opts();
+    if let Some((k, dir)) = &o.write_copy {
+        if dir.exists() {
+            fail(&format!("{} exists: give a new folder", dir.display()));
+        }
+        let bytes = make_scaled(&o.corpus, dir, *k);
+        eprintln!(
+            "papersift_bench: wrote a {k}× copy of {} ({} MB) to {}",
+            o.corpus.display(),
+            fmt_mb(bytes),
+            dir.display()
+        );
+        return;
+    }
     if !o.scale.is_empty() {
         scale_run(&o);
         return;
