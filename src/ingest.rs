@@ -121,7 +121,7 @@ fn read_file(path: &Path, rel: &Path, known_hash: Option<&str>) -> ReadFile {
         Err(e) => {
             let vanished = e.kind() == std::io::ErrorKind::NotFound;
             let reason = if vanished {
-                "vanished during the run".to_string()
+                format!("cannot read: {e} (vanished during the run)")
             } else {
                 format!("cannot read: {e}")
             };
@@ -153,13 +153,9 @@ fn read_file(path: &Path, rel: &Path, known_hash: Option<&str>) -> ReadFile {
 
 /// Reads, decodes and parses one file. Never panics on file content.
 pub fn process_file(path: &Path, rel: &Path) -> FileOutcome {
-    let mut bytes = Vec::new();
-    let read =
-        std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        return FileOutcome::Skipped(format!("cannot read: {e}"));
-    }
-    process_bytes(bytes, rel)
+    read_file(path, rel, None)
+        .outcome
+        .unwrap_or_else(|| FileOutcome::Skipped("unchanged".into()))
 }
 
 fn process_bytes(mut bytes: Vec<u8>, rel: &Path) -> FileOutcome {

@@ -2,6 +2,8 @@
 //! with every chain, decode the damage, and compare with the clean file (character accuracy).
 //! Skips with a message when `../shared/corpus/paper-notes` is absent.
 
+mod common;
+use common::char_accuracy;
 use papersift::decode::damage::{corrupt_with, representable, Damage};
 use papersift::decode::{decode, Chain};
 use std::path::{Path, PathBuf};
@@ -68,41 +70,6 @@ fn sample(files: &[PathBuf], n: usize, mut seed: u64) -> Vec<PathBuf> {
     idx.into_iter().take(n).map(|i| files[i].clone()).collect()
 }
 
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
-/// 1 − edit distance / length, computed line by line (repair keeps line structure).
-fn accuracy(got: &str, want: &str) -> f64 {
-    let total: usize = want.chars().count().max(1);
-    let (g, w): (Vec<&str>, Vec<&str>) = (got.split('\n').collect(), want.split('\n').collect());
-    let mut dist = 0;
-    if g.len() != w.len() {
-        let gc: Vec<char> = got.chars().collect();
-        let wc: Vec<char> = want.chars().collect();
-        return 1.0 - levenshtein(&gc, &wc) as f64 / total as f64;
-    }
-    for (a, b) in g.iter().zip(&w) {
-        if a != b {
-            let ac: Vec<char> = a.chars().collect();
-            let bc: Vec<char> = b.chars().collect();
-            dist += levenshtein(&ac, &bc);
-        }
-    }
-    1.0 - dist as f64 / total as f64
-}
-
 #[test]
 fn damaged_copies_are_repaired() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/paper-notes");
@@ -134,7 +101,7 @@ fn damaged_copies_are_repaired() {
             secs += t0.elapsed().as_secs_f64();
             bytes += broken.len();
             let want = representable(&clean, damage.chain);
-            accs.push(accuracy(&d.text, &want));
+            accs.push(char_accuracy(&d.text, &want));
         }
         accs.sort_by(f64::total_cmp);
         let median = accs.get(accs.len() / 2).copied().unwrap_or(0.0);

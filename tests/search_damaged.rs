@@ -11,6 +11,8 @@
 //!
 //! `cargo test --release --test search_damaged -- --nocapture` prints the per-chain table.
 
+mod common;
+use common::{char_accuracy, note_files};
 use papersift::decode::damage::{corrupt_with, representable, Damage};
 use papersift::decode::{decode, Chain};
 use papersift::index::IndexStore;
@@ -126,20 +128,6 @@ fn scenarios() -> Vec<Scenario> {
     ]
 }
 
-fn notes(root: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "md")
-                && p.file_name().is_some_and(|n| n != "SOURCE.md")
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 /// xorshift64: a fixed sequence, so every run uses the same files and queries.
 struct Rng(u64);
 
@@ -157,43 +145,6 @@ impl Rng {
             v.swap(i, j);
         }
     }
-}
-
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
-/// 1 − edit distance / length, line by line (the repair keeps line structure).
-fn accuracy(got: &str, want: &str) -> f64 {
-    let total = want.chars().count().max(1);
-    let (g, w): (Vec<&str>, Vec<&str>) = (got.split('\n').collect(), want.split('\n').collect());
-    if g.len() != w.len() {
-        let gc: Vec<char> = got.chars().collect();
-        let wc: Vec<char> = want.chars().collect();
-        return 1.0 - levenshtein(&gc, &wc) as f64 / total as f64;
-    }
-    let dist: usize = g
-        .iter()
-        .zip(&w)
-        .filter(|(a, b)| a != b)
-        .map(|(a, b)| {
-            let ac: Vec<char> = a.chars().collect();
-            let bc: Vec<char> = b.chars().collect();
-            levenshtein(&ac, &bc)
-        })
-        .sum();
-    1.0 - dist as f64 / total as f64
 }
 
 fn is_han(c: char) -> bool {
@@ -279,7 +230,7 @@ fn damaged_copies_find_the_same_papers() {
         );
         return;
     }
-    let mut files = notes(&corpus);
+    let mut files = note_files(&corpus);
     let mut rng = Rng(0x5EA2_C4DA_3A6E_D001);
     rng.shuffle(&mut files);
     files.truncate(SUBSET);
@@ -334,7 +285,7 @@ fn damaged_copies_find_the_same_papers() {
             write(&root.join(rel), &broken);
             if i < ACCURACY_FILES {
                 let got = decode(&broken).text;
-                let a = accuracy(&got, &representable(clean, sc.damage.chain));
+                let a = char_accuracy(&got, &representable(clean, sc.damage.chain));
                 acc_of.insert(rel.display().to_string(), a);
                 accs.push(a);
             }

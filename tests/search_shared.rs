@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use papersift::analyze::{self, Mode};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 fn index() -> Option<&'static Path> {
@@ -12,21 +12,6 @@ fn index() -> Option<&'static Path> {
     DIR.get_or_init(|| shared_corpus().map(|c| build_index(&c)))
         .as_ref()
         .map(|d| d.path())
-}
-
-fn notes() -> Vec<PathBuf> {
-    let root = repo().join("../shared/corpus/paper-notes");
-    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "md")
-                && p.file_name().is_some_and(|n| n != "SOURCE.md")
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 /// (H1 title, prose of the first section) of a note.
@@ -85,7 +70,10 @@ fn the_three_acceptance_queries_return_sensible_ranked_hits() {
 fn buried_two_character_words_find_their_real_notes() {
     let Some(ix) = index() else { return };
     let mut tried = 0;
-    for p in notes().iter().step_by(97) {
+    for p in note_files(&repo().join("../shared/corpus/paper-notes"))
+        .iter()
+        .step_by(97)
+    {
         let Some((title, body)) = title_and_body(p) else {
             continue;
         };
@@ -124,7 +112,10 @@ fn traditional_script_queries_find_simplified_notes() {
         })
         .collect();
     let mut tried = 0;
-    for p in notes().iter().step_by(131) {
+    for p in note_files(&repo().join("../shared/corpus/paper-notes"))
+        .iter()
+        .step_by(131)
+    {
         let Some((title, body)) = title_and_body(p) else {
             continue;
         };

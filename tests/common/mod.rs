@@ -25,14 +25,20 @@ pub fn shared_corpus() -> Option<PathBuf> {
 
 /// Runs papersift with `args` against the index in `index`.
 pub fn run(index: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_papersift"))
-        .arg("--index")
+    papersift_cmd(index, args)
+        .output()
+        .expect("papersift binary runs")
+}
+
+/// The papersift binary against the index in `index`, with `args`, colour and env pinned.
+fn papersift_cmd<S: AsRef<std::ffi::OsStr>>(index: &Path, args: &[S]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_papersift"));
+    c.arg("--index")
         .arg(index)
         .args(args)
         .env_remove("PAPERSIFT_INDEX")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("papersift binary runs")
+        .env("NO_COLOR", "1");
+    c
 }
 
 /// Runs papersift and returns (exit code, stdout, stderr).
@@ -101,12 +107,7 @@ pub fn ids(v: &serde_json::Value) -> Vec<String> {
 /// Runs papersift with `args` (paths may not be UTF-8) against the index in `index`; returns
 /// (exit code, stdout, stderr), the outputs read lossily.
 pub fn run_os<S: AsRef<std::ffi::OsStr>>(index: &Path, args: &[S]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_papersift"))
-        .arg("--index")
-        .arg(index)
-        .args(args)
-        .env_remove("PAPERSIFT_INDEX")
-        .env("NO_COLOR", "1")
+    let o = papersift_cmd(index, args)
         .output()
         .expect("papersift binary runs");
     (
@@ -114,4 +115,57 @@ pub fn run_os<S: AsRef<std::ffi::OsStr>>(index: &Path, args: &[S]) -> (i32, Stri
         String::from_utf8_lossy(&o.stdout).into_owned(),
         String::from_utf8_lossy(&o.stderr).into_owned(),
     )
+}
+
+/// The `.md` notes under `root` (the corpus's own `SOURCE.md` left out), sorted.
+pub fn note_files(root: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "md")
+                && p.file_name().is_some_and(|n| n != "SOURCE.md")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn levenshtein(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Character accuracy of repaired text: 1 − edit distance / length, line by line when the
+/// line counts agree (repair keeps line structure), else over the whole text.
+pub fn char_accuracy(got: &str, want: &str) -> f64 {
+    let total = want.chars().count().max(1);
+    let (g, w): (Vec<&str>, Vec<&str>) = (got.split('\n').collect(), want.split('\n').collect());
+    if g.len() != w.len() {
+        let gc: Vec<char> = got.chars().collect();
+        let wc: Vec<char> = want.chars().collect();
+        return 1.0 - levenshtein(&gc, &wc) as f64 / total as f64;
+    }
+    let dist: usize = g
+        .iter()
+        .zip(&w)
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| {
+            let ac: Vec<char> = a.chars().collect();
+            let bc: Vec<char> = b.chars().collect();
+            levenshtein(&ac, &bc)
+        })
+        .sum();
+    1.0 - dist as f64 / total as f64
 }
