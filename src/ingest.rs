@@ -71,6 +71,8 @@ pub struct RunReport {
 }
 
 /// What happened to one file.
+// Few outcomes are alive at once (one per file in flight), so the size gap costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum FileOutcome {
     /// Read and parsed.
     Parsed {
@@ -302,11 +304,11 @@ fn is_storage_error(e: &anyhow::Error) -> bool {
             if err.downcast_ref::<std::io::Error>().is_some_and(io_full) {
                 return true;
             }
-            if let Some(t) = err.downcast_ref::<tantivy::TantivyError>() {
-                if let tantivy::TantivyError::IoError(io) = t {
-                    if io_full(io) {
-                        return true;
-                    }
+            if let Some(tantivy::TantivyError::IoError(io)) =
+                err.downcast_ref::<tantivy::TantivyError>()
+            {
+                if io_full(io) {
+                    return true;
                 }
             }
             cur = err.source();
@@ -524,7 +526,7 @@ fn run(
                 on_progress(&progress);
             }
             progress.skipped = None;
-            if progress.files_done % 64 == 0 {
+            if progress.files_done.is_multiple_of(64) {
                 on_progress(&progress);
             }
         }

@@ -6,7 +6,7 @@
 
 use crate::parse::Sighting;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Where a sighting came from.
@@ -267,12 +267,37 @@ fn push_unique(v: &mut Vec<String>, items: &[String]) {
     }
 }
 
+/// What makes two passages the same: the text after a short leading label, so `TL;DR: …` in a
+/// digest and `Tldr: …` or the bare value in a JSON export of it count once.
+fn passage_key(para: &str) -> &str {
+    let head = para
+        .char_indices()
+        .take(24)
+        .find(|&(_, c)| c == ':' || c == '：');
+    match head {
+        Some((i, c))
+            if para[..i]
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | ';' | '-' | '_' | '/')) =>
+        {
+            let rest = para[i + c.len_utf8()..].trim_start();
+            if rest.is_empty() {
+                para
+            } else {
+                rest
+            }
+        }
+        _ => para,
+    }
+}
+
 fn merge_group(key: &PaperKey, group: Vec<(SourceRef, Sighting)>) -> Paper {
     let mut p = Paper {
         id: id_for(key),
         ..Default::default()
     };
     let mut passages: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for (src, s) in group {
         if p.title.is_empty()
             || (p.arxiv_id.is_none() && s.arxiv_id.is_some() && !s.title.is_empty())
@@ -310,7 +335,7 @@ fn merge_group(key: &PaperKey, group: Vec<(SourceRef, Sighting)>) -> Paper {
         }
         for para in s.text.split("\n\n") {
             let para = para.trim();
-            if !para.is_empty() && !passages.iter().any(|q| q == para) {
+            if !para.is_empty() && seen.insert(passage_key(para).to_string()) {
                 passages.push(para.to_string());
             }
         }
@@ -369,6 +394,35 @@ mod tests {
         assert_eq!(papers[0].sources.len(), 2);
         assert_eq!(papers[0].text.matches("Shared abstract.").count(), 1);
         assert!(papers[0].text.contains("Summary two."));
+    }
+
+    #[test]
+    fn a_passage_under_another_label_is_not_repeated() {
+        let papers = merge(vec![
+            (
+                src("digest.md"),
+                s(
+                    "Deep Nets",
+                    Some("2301.00001"),
+                    "TL;DR: 本文提出新方法。\n\nAbstract: We go deep.",
+                ),
+            ),
+            (
+                src("export.jsonl"),
+                s(
+                    "Deep Nets",
+                    Some("2301.00001"),
+                    "Tldr: 本文提出新方法。\n\nWe go deep.\n\nComment: 9 pages",
+                ),
+            ),
+        ]);
+        assert_eq!(
+            papers[0].text,
+            "TL;DR: 本文提出新方法。\n\nAbstract: We go deep.\n\nComment: 9 pages"
+        );
+        // A label with nothing after it is not a key that swallows the next one.
+        let papers = merge(vec![(src("a.md"), s("X", None, "Method:\n\nResult:"))]);
+        assert_eq!(papers[0].text, "Method:\n\nResult:");
     }
 
     #[test]

@@ -89,7 +89,7 @@ fn buried_two_character_words_find_their_real_notes() {
         let q = format!("{buried} {}", quoted_title(&title));
         let got = titles(&search_json(ix, &q, 5));
         assert!(
-            got.iter().any(|t| *t == title),
+            got.contains(&title),
             "{buried:?} did not find {title:?} ({})",
             p.display()
         );
@@ -134,10 +134,7 @@ fn traditional_script_queries_find_simplified_notes() {
             &format!("{trad} {}", quoted_title(&title)),
             5,
         ));
-        assert!(
-            got.iter().any(|t| *t == title),
-            "{trad:?} did not find {title:?}"
-        );
+        assert!(got.contains(&title), "{trad:?} did not find {title:?}");
         tried += 1;
     }
     assert!(tried >= 15, "only {tried} notes tried");

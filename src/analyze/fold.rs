@@ -34,6 +34,13 @@ pub fn t2s(c: char) -> char {
     T2S.get(&c).copied().unwrap_or(c)
 }
 
+/// Every character that folds to the Han character `c`: itself and its traditional forms.
+pub fn han_variants(c: char) -> Vec<char> {
+    let mut v = vec![c];
+    v.extend(T2S.iter().filter(|&(_, &s)| s == c).map(|(&t, _)| t));
+    v
+}
+
 /// Folds one character for matching. Returns `None` for characters that only separate
 /// tokens (whitespace, punctuation, symbols); otherwise the folded character. Characters
 /// whose compatibility form is several letters (`ﬁ`) fold to their first letter only, a

@@ -15,7 +15,7 @@ pub mod fold;
 use once_cell::sync::Lazy;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-pub use fold::{fold_char, fold_str, is_han};
+pub use fold::{fold_char, fold_str, han_variants, is_han};
 
 /// How a text is cut into tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,14 +81,17 @@ enum Class {
     Digit,
 }
 
+/// Kana and Hangul: indexed one character at a time, like Han in [`Mode::Names`].
+pub fn is_kana_or_hangul(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x31F0..=0x31FF | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0xFF66..=0xFF9F)
+}
+
 fn class_of(orig: char, folded: Option<char>) -> Class {
     match folded {
         None => Class::Sep,
         Some(_) if is_han(orig) => Class::Han,
         Some(f) if f.is_ascii_digit() || (!f.is_ascii() && f.is_numeric()) => Class::Digit,
-        Some(_) if matches!(orig as u32, 0x3040..=0x30FF | 0x31F0..=0x31FF | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0xFF66..=0xFF9F) => {
-            Class::OtherCjk
-        }
+        Some(_) if is_kana_or_hangul(orig) => Class::OtherCjk,
         Some(_) => Class::Letter,
     }
 }

@@ -15,6 +15,7 @@ pub mod digest;
 pub mod doc;
 pub mod fields;
 pub mod frontmatter;
+pub mod jsonl;
 pub mod junk;
 pub mod note;
 pub mod plain_digest;
@@ -83,8 +84,11 @@ pub struct Sighting {
 ///
 /// `path` is the file's path relative to the indexed root; folder names may carry
 /// venue and year (`CVPR2025/`). Never panics; a page with no recognizable structure gives one
-/// record with the best title found.
+/// record with the best title found. JSON Lines pages give one record per object ([`jsonl`]).
 pub fn parse(text: &str, path: &Path) -> Vec<Sighting> {
+    if let Some(records) = jsonl::records(text, path) {
+        return records;
+    }
     let doc = doc::Doc::new(text, path);
     let spans = digest::spans(&doc)
         .or_else(|| venue_post::spans(&doc))

@@ -150,7 +150,9 @@ pub fn build(doc: &Doc<'_>, span: &Span) -> Sighting {
     finish(doc, span, f, body)
 }
 
-fn finish(doc: &Doc<'_>, span: &Span, mut f: Fields, body: String) -> Sighting {
+/// Resolves a record's metadata (venue, year, topics, links) from what it states, its span and
+/// its page; `body` is its text.
+pub(crate) fn finish(doc: &Doc<'_>, span: &Span, mut f: Fields, body: String) -> Sighting {
     let page = &doc.page;
     if span.whole_page {
         // Front matter metadata belongs to the page's only record; stated lines win.

@@ -13,6 +13,7 @@ use crate::index::schema::Fields;
 use crate::index::{doc, IndexStore, StoredPaper};
 use crate::meta::{glossary, topic, venue};
 use anyhow::Result;
+use facets::{FacetCollector, FacetCounts};
 use parse::{QField, QueryNode};
 use serde::Serialize;
 use snippet::{Needles, Snippet};
@@ -618,33 +619,28 @@ fn compile(store: &IndexStore, searcher: &Searcher, query: &str, expand: bool) -
     }
 }
 
-/// Every match as (score, address), in the requested order.
-fn ranked(
-    searcher: &Searcher,
-    q: &dyn Query,
-    sort: Sort,
-    want: usize,
-) -> Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
+/// Ranked matches: the first `want` as (score, address), the number of matches, facet counts.
+type Ranked = (Vec<(f32, tantivy::DocAddress)>, usize, FacetCounts);
+
+/// The first `want` matches as (score, address) in the requested order, the number of matches,
+/// and their facet counts: one pass over the matches for all three when sorting by relevance.
+fn ranked(searcher: &Searcher, q: &dyn Query, sort: Sort, want: usize) -> Result<Ranked> {
     if sort == Sort::Relevance {
         let top = TopDocs::with_limit(want.max(1)).order_by_score();
-        let (docs, total) = searcher.search(q, &(top, Count))?;
-        return Ok((docs, total));
+        let (docs, total, facets) = searcher.search(q, &(top, Count, FacetCollector))?;
+        return Ok((docs, total, facets));
     }
-    let total = searcher.search(q, &Count)?;
+    let (total, facets) = searcher.search(q, &(Count, FacetCollector))?;
     let all = searcher.search(q, &TopDocs::with_limit(total.max(1)).order_by_score())?;
     // Sort keys from the columnar fast fields: no stored document is read for sorting.
     let mut keyed: Vec<((u64, String), f32, tantivy::DocAddress)> = Vec::with_capacity(all.len());
     let mut cols = std::collections::HashMap::new();
     for (score, addr) in all {
         let seg = searcher.segment_reader(addr.segment_ord);
-        if !cols.contains_key(&addr.segment_ord) {
+        let (year_col, venue_col) = &*cols.entry(addr.segment_ord).or_insert_with(|| {
             let ff = seg.fast_fields();
-            cols.insert(
-                addr.segment_ord,
-                (ff.u64("year").ok(), ff.str("venue").ok().flatten()),
-            );
-        }
-        let (year_col, venue_col) = &cols[&addr.segment_ord];
+            (ff.u64("year").ok(), ff.str("venue").ok().flatten())
+        });
         let key = match sort {
             Sort::Year => (
                 u64::MAX
@@ -667,7 +663,12 @@ fn ranked(
         keyed.push((key, score, addr));
     }
     keyed.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-    Ok((keyed.into_iter().map(|(_, s, a)| (s, a)).collect(), total))
+    keyed.truncate(want);
+    Ok((
+        keyed.into_iter().map(|(_, s, a)| (s, a)).collect(),
+        total,
+        facets,
+    ))
 }
 
 /// Runs a search: parse, compile, rank, fetch the page, cut snippets, count facets.
@@ -689,7 +690,7 @@ pub fn search(store: &IndexStore, req: &SearchRequest) -> Result<SearchResult> {
             explain,
         });
     };
-    let (docs, total) = ranked(&searcher, q.as_ref(), req.sort, req.offset + req.limit)?;
+    let (docs, total, facets) = ranked(&searcher, q.as_ref(), req.sort, req.offset + req.limit)?;
     let mut hits = Vec::with_capacity(req.limit);
     let mut explained = Vec::new();
     for (score, addr) in docs.into_iter().skip(req.offset).take(req.limit) {
@@ -707,7 +708,7 @@ pub fn search(store: &IndexStore, req: &SearchRequest) -> Result<SearchResult> {
             snippet,
         });
     }
-    let facets = facets::count(store, q.as_ref())?;
+    let facets = facets.to_json();
     let explain = req.explain.then(
         || serde_json::json!({
             "parsed": parsed,
@@ -736,7 +737,7 @@ pub fn search_all(
         return Ok(Vec::new());
     };
     let total = searcher.search(q.as_ref(), &Count)?;
-    let (docs, _) = ranked(&searcher, q.as_ref(), sort, total)?;
+    let (docs, _, _) = ranked(&searcher, q.as_ref(), sort, total)?;
     docs.into_iter()
         .map(|(_, addr)| {
             let d: TantivyDocument = searcher.doc(addr)?;
