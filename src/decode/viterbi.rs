@@ -2,7 +2,7 @@
 //! through the chain, restoring dropped bytes where the decoder says one is missing.
 
 use super::chains::{Alt, ChainData, Dbcs, Decoder};
-use super::cost::{cost, emit, is_han, pair_pen};
+use super::cost::{cost, is_han, pair_pen, EmitCache};
 use super::tables::{IntMap, Tables};
 
 /// Cost of a U+FFFD the repair has to emit.
@@ -105,31 +105,28 @@ struct Vit<'a> {
     cd: &'a ChainData,
     nodes: Vec<Node>,
     scratch: Vec<(char, f32)>,
-    /// Lazy completions per pending byte pattern: (candidates by context-free cost, ambiguous).
-    completions: IntMap<u32, (Vec<(char, f32)>, bool)>,
+    /// This thread's lazy completions per chain and pending byte pattern.
+    completions: Box<Completions>,
     /// Closures with restoration left in this step.
     close_budget: usize,
-    /// Direct-mapped cache of `emit(prev, c)`: the same pairs recur across states.
-    emit_cache: Vec<(u64, f32)>,
+    /// This thread's cache of `emit(prev, c)`: the same pairs recur across states and lines.
+    emit_cache: Box<EmitCache>,
 }
-
-/// Slots of the emit cache (a power of two).
-const EMIT_CACHE: usize = 4096;
 
 impl Vit<'_> {
     /// `emit(prev, c)`, cached.
     #[inline]
     fn emit(&mut self, prev: char, c: char) -> f32 {
-        let key = (u64::from(prev as u32) << 32) | u64::from(c as u32);
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize & (EMIT_CACHE - 1);
-        let e = self.emit_cache[slot];
-        if e.0 == key {
-            return e.1;
-        }
-        let v = emit(self.t, last_opt(prev), c);
-        self.emit_cache[slot] = (key, v);
-        v
+        self.emit_cache.emit(self.t, prev, c)
     }
+}
+
+/// Lazy completions keyed by chain and pending byte pattern: (the candidates worth scoring, by
+/// context-free cost; ambiguous). A pure function of the chain, so kept per thread across lines.
+type Completions = IntMap<u64, (Vec<(char, f32)>, bool)>;
+
+thread_local! {
+    static COMPLETIONS: std::cell::Cell<Option<Box<Completions>>> = const { std::cell::Cell::new(None) };
 }
 
 /// Every character that inserting D bytes into `pend` (after its lead) can complete, sorted by
@@ -171,12 +168,16 @@ fn completions(t: &Tables, cd: &ChainData, pend: &Pend, n: usize) -> (Vec<(char,
     }
     found.sort_by(|a, b| a.1.total_cmp(&b.1));
     let amb = found.iter().filter(|&&(_, c)| c < PLAUSIBLE).count() >= 2;
+    // Only these are ever scored: PMI is at most 3, so candidates costlier than the cheapest by
+    // more cannot win.
+    let floor = found.first().map_or(0.0, |f| f.1);
+    let keep = found
+        .iter()
+        .take_while(|f| f.1 <= floor + 3.0)
+        .take(COMPLETION_CANDIDATES)
+        .count();
+    found.truncate(keep);
     (found, amb)
-}
-
-#[inline]
-fn last_opt(c: char) -> Option<char> {
-    (c != '\0').then_some(c)
 }
 
 fn utf8_need(lead: u8) -> u8 {
@@ -299,11 +300,14 @@ impl Vit<'_> {
             return;
         }
         let k = n - have;
-        // Two missing bytes from a large D (Latin-1's 33) is thousands of guesses: leave it U+FFFD.
-        if k == 2 && self.cd.drop.len() > 8 {
-            return;
-        }
-        let key = u32::from_le_bytes([p.pend.b[0], p.pend.b[1], p.pend.b[2], p.pend.len]);
+        // Two missing bytes from a large D (Latin-1's 33) is a thousand guesses per lead byte, but
+        // the completion cache keeps only the few plausible ones, once per thread.
+        let key = u64::from(u32::from_le_bytes([
+            p.pend.b[0],
+            p.pend.b[1],
+            p.pend.b[2],
+            p.pend.len,
+        ])) | (cd_key(self.cd) << 32);
         let t = self.t;
         let cd = self.cd;
         let entry = self
@@ -472,8 +476,8 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
         cd,
         nodes: Vec::with_capacity(line.len() * 8),
         scratch: Vec::new(),
-        completions: IntMap::default(),
-        emit_cache: vec![(u64::MAX, 0.0); EMIT_CACHE],
+        completions: COMPLETIONS.with(|c| c.take()).unwrap_or_default(),
+        emit_cache: EmitCache::take(),
         close_budget: CLOSE_BUDGET,
     };
     let start = P {
@@ -596,6 +600,13 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
         n = node.parent;
     }
     toks.reverse();
+    let Vit {
+        emit_cache,
+        completions,
+        ..
+    } = v;
+    emit_cache.put();
+    COMPLETIONS.with(|c| c.set(Some(completions)));
     let mut out = LineOut {
         cost: best.cost,
         text: String::with_capacity(line.len() * 3),
@@ -661,4 +672,10 @@ fn prune(states: &mut Vec<St>) {
         }
     }
     *states = kept;
+}
+
+/// The part of a completion-cache key that names the chain.
+#[inline]
+fn cd_key(cd: &ChainData) -> u64 {
+    cd.chain as u64
 }
