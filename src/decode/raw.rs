@@ -245,7 +245,10 @@ mod tests {
         let (text, rep) = decode_raw(b"ab\0cdefgh");
         assert_eq!(rep.encoding, "UTF-8");
         assert_eq!(text, "ab\0cdefgh");
-        let utf16: Vec<u8> = "hello, world".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf16: Vec<u8> = "hello, world"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         assert_eq!(decode_raw(&utf16).1.encoding, "UTF-16LE");
         let (text, rep) = decode_raw(&utf16[..utf16.len() - 1]);
         assert_eq!(rep.encoding, "UTF-16LE");
