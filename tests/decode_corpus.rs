@@ -37,12 +37,13 @@ fn is_lossless(d: &Damage) -> bool {
 /// Median accuracy each scenario must reach: 1.0 lossless, 0.99 lossy (the targets), except
 /// one known gap asserted at what it reaches today so a regression still fails: utf8>latin-1
 /// (lossy) drops all of 0x80–0x9F, half of every continuation byte range: 3 in 4 CJK characters
-/// lose one or two bytes; a character that lost two is left U+FFFD (restoring it from ~1,000
-/// candidates made the chain 5× slower for +0.017), and ~0.825 is what context restores.
+/// lose one or two bytes, and one byte of 33 candidates (two of ~1,000) must be guessed from the
+/// neighbours; a character bigram picks the wrong one of equally plausible readings (`话义` for
+/// `语义`) too often, and ~0.85 is what context restores.
 fn required(d: &Damage) -> f64 {
     match (d.chain, d.lossy) {
         _ if is_lossless(d) => 1.0,
-        (Chain::Utf8Latin1, true) => 0.8,
+        (Chain::Utf8Latin1, true) => 0.85,
         _ => 0.99,
     }
 }

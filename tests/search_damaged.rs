@@ -106,13 +106,15 @@ fn scenarios() -> Vec<Scenario> {
         s(Chain::Utf8Latin1Utf8Gbk, false, false),
         s(Chain::GbkLatin1, false, false),
         s(Chain::Utf8Cp1252, false, true),
-        // Known gaps: a wrong restored character inside a keyword (隐写有 for 隐写术) moves the
-        // paper out of that keyword's top 10.
+        // Known gaps: a wrong restored character inside a keyword moves the paper out of that
+        // keyword's top 10. The misses are readings a general-Chinese character bigram prefers
+        // (随写术 for 隐写术, 发量 for 向量, 重量 for 量量): only in-domain statistics tell them apart.
         gap(Chain::Utf8Cp1252, 0.99, 0.90),
         gap(Chain::Utf8Cp1254, 0.99, 0.90),
-        // All of 0x80–0x9F dropped: 3 in 4 CJK characters lose a byte, 1 in 4 lose two (left
-        // U+FFFD): most multi-character keywords come back with a hole.
-        gap(Chain::Utf8Latin1, 0.8, 0.4),
+        // All of 0x80–0x9F dropped: 3 in 4 CJK characters lose a byte (one of 33 to guess), 1 in
+        // 4 lose two (one of ~1,000): most multi-character keywords come back with a wrong
+        // character.
+        gap(Chain::Utf8Latin1, 0.85, 0.45),
         s(Chain::Utf8Latin1Utf8Gbk, true, false),
         s(Chain::GbkLatin1, true, false),
         s(Chain::Utf8Gbk, false, false),
@@ -272,8 +274,8 @@ fn damaged_copies_find_the_same_papers() {
         clean_hits
     );
     println!(
-        "{:<30} {:>5} {:>7} {:>9} {:>9}  {}",
-        "chain", "files", "top10", "median", "min", "note"
+        "{:<30} {:>5} {:>7} {:>9} {:>9}  note",
+        "chain", "files", "top10", "median", "min"
     );
     let mut failures = Vec::new();
     for (k, sc) in scenarios().iter().enumerate() {

@@ -202,18 +202,59 @@ pub(crate) fn emit(t: &Tables, prev: Option<char>, c: char) -> f32 {
     }
 }
 
+/// Slots of the emit cache (a power of two).
+const EMIT_CACHE: usize = 1 << 15;
+
+/// Direct-mapped cache of `emit(prev, c)` (prev `'\0'` for none). `emit` is a pure function of
+/// the static tables, so one cache per thread serves every line and chain: the same pairs recur
+/// across lines, and a per-line cache paid for its own allocation on short lines.
+pub(crate) struct EmitCache(Vec<(u64, f32)>);
+
+thread_local! {
+    static EMIT: std::cell::Cell<Option<Box<EmitCache>>> = const { std::cell::Cell::new(None) };
+}
+
+impl EmitCache {
+    /// Takes this thread's cache (a fresh one when it is out); give it back with [`EmitCache::put`].
+    pub(crate) fn take() -> Box<EmitCache> {
+        EMIT.with(|c| c.take())
+            .unwrap_or_else(|| Box::new(EmitCache(vec![(u64::MAX, 0.0); EMIT_CACHE])))
+    }
+
+    /// Returns the cache to this thread.
+    pub(crate) fn put(self: Box<Self>) {
+        EMIT.with(|c| c.set(Some(self)));
+    }
+
+    /// `emit(prev, c)` with `'\0'` for no previous character, cached.
+    #[inline]
+    pub(crate) fn emit(&mut self, t: &Tables, prev: char, c: char) -> f32 {
+        let key = (u64::from(prev as u32) << 32) | u64::from(c as u32);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & (EMIT_CACHE - 1);
+        let e = self.0[slot];
+        if e.0 == key {
+            return e.1;
+        }
+        let v = emit(t, (prev != '\0').then_some(prev), c);
+        self.0[slot] = (key, v);
+        v
+    }
+}
+
 /// Cost of a whole string as written: Σ emit + Σ pair_pen.
 pub(crate) fn text_cost(s: &str) -> f32 {
     let t = &*TABLES;
-    let mut prev = None;
+    let mut cache = EmitCache::take();
+    let mut prev = '\0';
     let mut total = 0.0;
     for c in s.chars() {
-        total += emit(t, prev, c);
-        if let Some(p) = prev {
-            total += pair_pen(p, c);
+        total += cache.emit(t, prev, c);
+        if prev != '\0' {
+            total += pair_pen(prev, c);
         }
-        prev = Some(c);
+        prev = c;
     }
+    cache.put();
     total
 }
 

@@ -36,7 +36,7 @@ pub(crate) fn decode_raw(bytes: &[u8]) -> (String, RawReport) {
     {
         rep.method = "bom".into();
         (enc, &bytes[len..])
-    } else if let Some(enc) = nul_pattern(bytes) {
+    } else if let Some(enc) = nul_pattern(bytes).filter(|_| !stray_nul(bytes)) {
         rep.method = "nul".into();
         (enc, bytes)
     } else if let Ok(s) = std::str::from_utf8(bytes) {
@@ -72,9 +72,10 @@ pub(crate) fn decode_raw(bytes: &[u8]) -> (String, RawReport) {
     (text.into_owned(), rep)
 }
 
-/// UTF-16 without BOM, recognised by NUL bytes on one parity only.
+/// UTF-16 without BOM, recognised by NUL bytes on one parity only. An odd length (a file cut
+/// inside its last code unit) does not rule it out: the pattern is just as clear.
 fn nul_pattern(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 2 || !bytes.len().is_multiple_of(2) {
+    if bytes.len() < 2 {
         return None;
     }
     let (mut even, mut odd) = (0usize, 0usize);
@@ -91,6 +92,12 @@ fn nul_pattern(bytes: &[u8]) -> Option<&'static Encoding> {
     } else {
         None
     }
+}
+
+/// True for valid UTF-8 with one or two NUL bytes: a stray NUL in a short text, not the NULs of
+/// UTF-16 (which has one per ASCII character).
+fn stray_nul(bytes: &[u8]) -> bool {
+    bytes.iter().filter(|&&b| b == 0).count() <= 2 && std::str::from_utf8(bytes).is_ok()
 }
 
 /// Share of characters that are common Han, CJK punctuation or ASCII.
@@ -229,5 +236,22 @@ mod tests {
         assert_eq!(nul_pattern(&[b'a', 0, b'b', 0]), Some(UTF_16LE));
         assert_eq!(nul_pattern(&[0, b'a', 0, b'b']), Some(UTF_16BE));
         assert_eq!(nul_pattern(b"abcd"), None);
+        // A file cut inside its last code unit.
+        assert_eq!(nul_pattern(&[b'a', 0, b'b', 0, b'c']), Some(UTF_16LE));
+    }
+
+    #[test]
+    fn stray_nul_is_utf8() {
+        let (text, rep) = decode_raw(b"ab\0cdefgh");
+        assert_eq!(rep.encoding, "UTF-8");
+        assert_eq!(text, "ab\0cdefgh");
+        let utf16: Vec<u8> = "hello, world"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode_raw(&utf16).1.encoding, "UTF-16LE");
+        let (text, rep) = decode_raw(&utf16[..utf16.len() - 1]);
+        assert_eq!(rep.encoding, "UTF-16LE");
+        assert!(text.starts_with("hello, worl"));
     }
 }

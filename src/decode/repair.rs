@@ -225,6 +225,9 @@ struct LineFix {
     chains: Vec<Chain>,
     bytes_restored: usize,
     ambiguous: usize,
+    /// How much cheaper the first pass's winner was than the next chain's reading (or the line
+    /// as written): a clear win is evidence for the document's chain, a tie is none.
+    margin: f32,
 }
 
 /// True when a legacy DBCS reading is coherent Chinese (most adjacent Han pairs attested in the
@@ -295,7 +298,14 @@ fn incoherent(text: &str) -> bool {
 
 /// Chains worth a Viterbi on this line: the `MAX_CHAINS` passing the gate whose strict transform
 /// reads best, plus the document's dominant chain.
-fn promising_chains(chars: &[char], dominant: Option<Chain>) -> Vec<(Chain, Option<Strict>)> {
+fn promising_chains(
+    chars: &[char],
+    dominant: Option<Chain>,
+    only: bool,
+) -> Vec<(Chain, Option<Strict>)> {
+    if let (Some(d), true) = (dominant, only) {
+        return vec![(d, chain_gate(d.data(), chars))];
+    }
     let mut gated: Vec<(Chain, Option<Strict>)> = Chain::ALL
         .into_iter()
         .filter_map(|c| chain_gate(c.data(), chars).map(|s| (c, Some(s))))
@@ -321,15 +331,21 @@ const MAX_SEGMENT: usize = 4096;
 
 /// [`repair_line`] over a line cut at ASCII characters into pieces of at most `MAX_SEGMENT`
 /// bytes (mojibake of one character never spans an ASCII byte, so the cuts lose nothing).
-fn repair_segmented(line: &str, dominant: Option<Chain>, favour: bool) -> Option<LineFix> {
+fn repair_segmented(
+    line: &str,
+    dominant: Option<Chain>,
+    favour: bool,
+    only: bool,
+) -> Option<LineFix> {
     if line.len() <= MAX_SEGMENT {
-        return repair_line(line, dominant, favour);
+        return repair_line(line, dominant, favour, only);
     }
     let mut fix = LineFix {
         text: String::with_capacity(line.len()),
         chains: Vec::new(),
         bytes_restored: 0,
         ambiguous: 0,
+        margin: f32::INFINITY,
     };
     let mut rest = line;
     while !rest.is_empty() {
@@ -345,11 +361,12 @@ fn repair_segmented(line: &str, dominant: Option<Chain>, favour: bool) -> Option
             };
         }
         let (seg, tail) = rest.split_at(cut);
-        match repair_line(seg, dominant, favour) {
+        match repair_line(seg, dominant, favour, only) {
             Some(f) => {
                 fix.text.push_str(&f.text);
                 fix.bytes_restored += f.bytes_restored;
                 fix.ambiguous += f.ambiguous;
+                fix.margin = fix.margin.min(f.margin);
                 for c in f.chains {
                     if !fix.chains.contains(&c) {
                         fix.chains.push(c);
@@ -364,8 +381,9 @@ fn repair_segmented(line: &str, dominant: Option<Chain>, favour: bool) -> Option
 }
 
 /// Repairs one line: up to `MAX_PASSES` passes, each taking the cheapest gated chain if it beats
-/// the line as written. `dominant` always runs and gets τ−1 when `favour` is set.
-fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<LineFix> {
+/// the line as written. `dominant` always runs and gets τ−1 when `favour` is set; with `only` it
+/// is the one chain tried.
+fn repair_line(line: &str, dominant: Option<Chain>, favour: bool, only: bool) -> Option<LineFix> {
     let t = &*TABLES;
     let mut cur = line.to_string();
     let mut fix = LineFix {
@@ -373,6 +391,7 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<Line
         chains: Vec::new(),
         bytes_restored: 0,
         ambiguous: 0,
+        margin: f32::INFINITY,
     };
     let mut chars: Vec<char> = Vec::new();
     for _ in 0..MAX_PASSES {
@@ -380,7 +399,7 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<Line
         chars.extend(cur.chars());
         let base = text_cost(&cur);
         let mut best: Option<(Chain, viterbi::LineOut)> = None;
-        let chains = promising_chains(&chars, dominant);
+        let chains = promising_chains(&chars, dominant, only);
         // Fast path: the best chain's strict reading decodes to UTF-8 without a single error (UTF-8
         // resynchronises, so a lost byte always shows), reads far better than the line and looks
         // clean: that is the Viterbi's all-re-decoded path, take it directly. Legacy DBCS readings
@@ -404,6 +423,12 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<Line
             }
         }
         let fast = best.is_some();
+        // Cost of the best reading that is not the winner's (the line as written to begin with).
+        let mut runner_up = if fast {
+            best.as_ref().map_or(base, |b| b.1.cost)
+        } else {
+            base
+        };
         for &(chain, _) in chains.iter().filter(|_| !fast) {
             let cd = chain.data();
             let tau = if favour && Some(chain) == dominant {
@@ -416,13 +441,23 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool) -> Option<Line
                 && out.text != cur
                 && !(matches!(cd.decoder, Decoder::Dbcs(_))
                     && (stray_han(&cur, &out.text) || incoherent(&out.text)))
-                && best.as_ref().is_none_or(|(_, b)| out.cost < b.cost)
             {
-                best = Some((chain, out));
+                match &best {
+                    Some((_, b)) if out.cost >= b.cost => runner_up = runner_up.min(out.cost),
+                    _ => {
+                        if let Some((_, b)) = &best {
+                            runner_up = runner_up.min(b.cost);
+                        }
+                        best = Some((chain, out));
+                    }
+                }
             }
         }
         match best {
             Some((chain, out)) if out.cost < base => {
+                if fix.chains.is_empty() {
+                    fix.margin = runner_up - out.cost;
+                }
                 fix.bytes_restored += out.bytes_restored;
                 fix.ambiguous += out.ambiguous;
                 if !fix.chains.contains(&chain) {
@@ -507,6 +542,11 @@ pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport)
     let mut out_lines: Vec<Option<LineFix>> = Vec::with_capacity(lines.len());
     let mut bodies: Vec<String> = Vec::with_capacity(lines.len());
     let mut votes: BTreeMap<Chain, usize> = BTreeMap::new();
+    // Clear wins only (see `LineFix::margin`): length and lines, per chain.
+    let mut clear: BTreeMap<Chain, usize> = BTreeMap::new();
+    let mut wins: BTreeMap<Chain, usize> = BTreeMap::new();
+    // Lines already tried with the chain named here alone, favoured (pass 2 would repeat it).
+    let mut tried: Vec<Option<Chain>> = Vec::with_capacity(lines.len());
     for (line, &look) in lines.iter().zip(&looks) {
         let (body, cr) = split_cr(line);
         let mut body = body.to_string();
@@ -515,15 +555,33 @@ pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport)
             rep.known_loss_markers += markers;
             body = body.replace("锟斤拷", "\u{FFFD}\u{FFFD}");
         }
+        let mut tried_dom = None;
         let fix = if look {
             rep.lines_scored += 1;
-            repair_segmented(&body, None, false)
+            // Once one chain has clearly won the document so far, a line its gate accepts gets
+            // that chain alone (as pass 2 would give it): the other chains' Viterbis rarely win
+            // there and cost most of the time on broken documents. Lines it cannot repair still
+            // get every chain.
+            let settled = settled_chain(&clear, &wins).filter(|d| {
+                let chars: Vec<char> = body.chars().collect();
+                covers(d.data(), &chars) && chain_gate(d.data(), &chars).is_some()
+            });
+            let first = settled.and_then(|d| {
+                tried_dom = Some(d);
+                repair_segmented(&body, Some(d), true, true)
+            });
+            first.or_else(|| repair_segmented(&body, None, false, false))
         } else {
             None
         };
+        tried.push(tried_dom);
         if let Some(f) = &fix {
             if let Some(&c) = f.chains.first() {
                 *votes.entry(c).or_default() += body.len();
+                if f.margin >= CLEAR_MARGIN {
+                    *clear.entry(c).or_default() += body.len();
+                    *wins.entry(c).or_default() += 1;
+                }
             }
         }
         bodies.push(format!("{body}{cr}"));
@@ -535,18 +593,19 @@ pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport)
         // Pass 2: lines another chain won, and non-ASCII lines the gate let through, get the
         // dominant chain with a lower entry cost.
         for (i, body) in bodies.iter().enumerate() {
-            let redo = match &out_lines[i] {
-                Some(f) => f.chains.first() != Some(&dom),
-                None => {
-                    !body.is_ascii() && {
-                        let chars: Vec<char> = split_cr(body).0.chars().collect();
-                        chain_gate(dom.data(), &chars).is_some()
+            let redo = tried[i] != Some(dom)
+                && match &out_lines[i] {
+                    Some(f) => f.chains.first() != Some(&dom),
+                    None => {
+                        !body.is_ascii() && {
+                            let chars: Vec<char> = split_cr(body).0.chars().collect();
+                            chain_gate(dom.data(), &chars).is_some()
+                        }
                     }
-                }
-            };
+                };
             if redo {
                 let (b, _) = split_cr(body);
-                if let Some(f) = repair_segmented(b, Some(dom), true) {
+                if let Some(f) = repair_segmented(b, Some(dom), true, false) {
                     out_lines[i] = Some(f);
                 }
             }
@@ -576,6 +635,27 @@ pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport)
     rep.chars_out = count_chars(&out);
     rep.unrecoverable_chars = count_fffd(&out);
     (out, rep)
+}
+
+/// A first-pass win by at least this much over the next reading is a clear win.
+const CLEAR_MARGIN: f32 = 2.0;
+/// Lines a chain must have won clearly, and its share of the repaired text, before later lines try it alone.
+const SETTLED_LINES: usize = 4;
+const SETTLED_SHARE: f32 = 0.9;
+
+/// True when every non-ASCII character of the line is in the chain's alphabet: a line with a
+/// character only a neighbouring chain explains (`ğ` in a windows-1252 document) gets every chain.
+fn covers(cd: &ChainData, line: &[char]) -> bool {
+    line.iter().all(|&c| c.is_ascii() || cd.in_gate_alphabet(c))
+}
+
+/// The chain that has clearly won the lines so far, if any (`votes`: length of clearly won lines).
+fn settled_chain(votes: &BTreeMap<Chain, usize>, wins: &BTreeMap<Chain, usize>) -> Option<Chain> {
+    let total: usize = votes.values().sum();
+    let (&c, &v) = votes.iter().max_by_key(|(_, &v)| v)?;
+    (wins.get(&c).copied().unwrap_or(0) >= SETTLED_LINES
+        && v as f32 >= SETTLED_SHARE * total as f32)
+        .then_some(c)
 }
 
 fn split_cr(line: &str) -> (&str, &str) {

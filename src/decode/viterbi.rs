@@ -2,7 +2,7 @@
 //! through the chain, restoring dropped bytes where the decoder says one is missing.
 
 use super::chains::{Alt, ChainData, Dbcs, Decoder};
-use super::cost::{cost, emit, is_han, pair_pen};
+use super::cost::{cost, is_han, pair_pen, pmi, EmitCache};
 use super::tables::{IntMap, Tables};
 
 /// Cost of a U+FFFD the repair has to emit.
@@ -14,7 +14,7 @@ const LEAVE: f32 = 4.5;
 /// Cost per inserted (restored) byte.
 const LAMBDA: f32 = 2.0;
 /// States kept per position.
-const BEAM: usize = 16;
+const BEAM: usize = 8;
 /// States costlier than the best by more than this are dropped (they never come back in practice,
 /// and the beam would otherwise spend most of its time on them).
 const BEAM_COST: f32 = 14.0;
@@ -29,7 +29,11 @@ const ASCII_TRAIL: f32 = 1.5;
 /// Closures per step that may restore dropped bytes.
 const CLOSE_BUDGET: usize = 6;
 /// Completions (cheapest by context-free cost) whose context is scored.
-const COMPLETION_CANDIDATES: usize = 10;
+const COMPLETION_CANDIDATES: usize = 16;
+/// The same for chains that drop few bytes (windows-1252/1254): ten is enough there.
+const COMPLETION_CANDIDATES_SMALL_D: usize = 10;
+/// Largest PMI bonus (see `cost::pmi`).
+const MAX_PMI: f32 = 3.0;
 /// Non-Han characters this costly (rare scripts, "anything else") are never restored.
 const RARE: f32 = 5.0;
 /// A candidate whose context-free cost is below this is a plausible restoration.
@@ -105,31 +109,33 @@ struct Vit<'a> {
     cd: &'a ChainData,
     nodes: Vec<Node>,
     scratch: Vec<(char, f32)>,
-    /// Lazy completions per pending byte pattern: (candidates by context-free cost, ambiguous).
-    completions: IntMap<u32, (Vec<(char, f32)>, bool)>,
+    /// This thread's lazy completions per chain and pending byte pattern.
+    completions: Box<Completions>,
     /// Closures with restoration left in this step.
     close_budget: usize,
-    /// Direct-mapped cache of `emit(prev, c)`: the same pairs recur across states.
-    emit_cache: Vec<(u64, f32)>,
+    /// This thread's cache of `emit(prev, c)`: the same pairs recur across states and lines.
+    emit_cache: Box<EmitCache>,
+    /// The character most likely to follow a closure at this step (its strict reading), or
+    /// `'\0'`: restorations are kept by their fit with both neighbours, not the left one only.
+    next: char,
 }
-
-/// Slots of the emit cache (a power of two).
-const EMIT_CACHE: usize = 4096;
 
 impl Vit<'_> {
     /// `emit(prev, c)`, cached.
     #[inline]
     fn emit(&mut self, prev: char, c: char) -> f32 {
-        let key = (u64::from(prev as u32) << 32) | u64::from(c as u32);
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize & (EMIT_CACHE - 1);
-        let e = self.emit_cache[slot];
-        if e.0 == key {
-            return e.1;
-        }
-        let v = emit(self.t, last_opt(prev), c);
-        self.emit_cache[slot] = (key, v);
-        v
+        self.emit_cache.emit(self.t, prev, c)
     }
+}
+
+/// Lazy completions keyed by chain and pending byte pattern: (the candidates worth scoring, by
+/// context-free cost; ambiguous). A pure function of the chain, so kept per thread across lines.
+type Completions = IntMap<u64, (Vec<(char, f32)>, bool)>;
+
+thread_local! {
+    /// The back-pointer arena, kept per thread so its capacity is reused across lines.
+    static NODES: std::cell::Cell<Option<Vec<Node>>> = const { std::cell::Cell::new(None) };
+    static COMPLETIONS: std::cell::Cell<Option<Box<Completions>>> = const { std::cell::Cell::new(None) };
 }
 
 /// Every character that inserting D bytes into `pend` (after its lead) can complete, sorted by
@@ -171,12 +177,16 @@ fn completions(t: &Tables, cd: &ChainData, pend: &Pend, n: usize) -> (Vec<(char,
     }
     found.sort_by(|a, b| a.1.total_cmp(&b.1));
     let amb = found.iter().filter(|&&(_, c)| c < PLAUSIBLE).count() >= 2;
+    // Only these are ever scored: PMI is at most 3 with either neighbour, so candidates costlier
+    // than the cheapest by more than both cannot win.
+    let floor = found.first().map_or(0.0, |f| f.1);
+    let keep = found
+        .iter()
+        .take_while(|f| f.1 <= floor + 2.0 * MAX_PMI)
+        .take(COMPLETION_CANDIDATES)
+        .count();
+    found.truncate(keep);
     (found, amb)
-}
-
-#[inline]
-fn last_opt(c: char) -> Option<char> {
-    (c != '\0').then_some(c)
 }
 
 fn utf8_need(lead: u8) -> u8 {
@@ -299,11 +309,14 @@ impl Vit<'_> {
             return;
         }
         let k = n - have;
-        // Two missing bytes from a large D (Latin-1's 33) is thousands of guesses: leave it U+FFFD.
-        if k == 2 && self.cd.drop.len() > 8 {
-            return;
-        }
-        let key = u32::from_le_bytes([p.pend.b[0], p.pend.b[1], p.pend.b[2], p.pend.len]);
+        // Two missing bytes from a large D (Latin-1's 33) is a thousand guesses per lead byte, but
+        // the completion cache keeps only the few plausible ones, once per thread.
+        let key = u64::from(u32::from_le_bytes([
+            p.pend.b[0],
+            p.pend.b[1],
+            p.pend.b[2],
+            p.pend.len,
+        ])) | (cd_key(self.cd) << 32);
         let t = self.t;
         let cd = self.cd;
         let entry = self
@@ -314,25 +327,41 @@ impl Vit<'_> {
         let Some(&(_, floor)) = entry.0.first() else {
             return;
         };
-        // PMI is at most 3: candidates costlier than the cheapest by more cannot win.
+        // PMI is at most 3 on either side: candidates costlier than the cheapest by more than
+        // both cannot win.
+        // A large drop set (Latin-1's 33 bytes) leaves more plausible candidates per gap.
+        let limit = if cd.drop.len() > 8 {
+            COMPLETION_CANDIDATES
+        } else {
+            COMPLETION_CANDIDATES_SMALL_D
+        };
         let mut picked = [('\0', 0f32); COMPLETION_CANDIDATES];
         let mut n_picked = 0;
         for &(c, cc) in entry
             .0
             .iter()
-            .take_while(|&&(_, cc)| cc <= floor + 3.0)
-            .take(COMPLETION_CANDIDATES)
+            .take_while(|&&(_, cc)| cc <= floor + 2.0 * MAX_PMI)
+            .take(limit)
         {
             picked[n_picked] = (c, cc);
             n_picked += 1;
         }
         let mut cands = std::mem::take(&mut self.scratch);
         cands.clear();
+        let next = self.next;
         for &(c, _) in &picked[..n_picked] {
             let cst = k as f32 * LAMBDA + self.emit(p.last, c);
             cands.push((c, cst));
         }
-        cands.sort_by(|a, b| a.1.total_cmp(&b.1));
+        // Keep the ones that fit both neighbours (the right one scores for real when it comes).
+        let rank = |&(c, cst): &(char, f32)| {
+            if next == '\0' {
+                cst
+            } else {
+                cst - pmi(t, c, next)
+            }
+        };
+        cands.sort_by(|a, b| rank(a).total_cmp(&rank(b)));
         for &(c, cst) in cands.iter().take(MAX_COMPLETIONS) {
             let tok = Tok::Restored {
                 bytes: k as u8 + p.pend.ins,
@@ -470,12 +499,14 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
     let mut v = Vit {
         t,
         cd,
-        nodes: Vec::with_capacity(line.len() * 8),
+        nodes: NODES.with(|c| c.take()).unwrap_or_default(),
         scratch: Vec::new(),
-        completions: IntMap::default(),
-        emit_cache: vec![(u64::MAX, 0.0); EMIT_CACHE],
+        completions: COMPLETIONS.with(|c| c.take()).unwrap_or_default(),
+        emit_cache: EmitCache::take(),
         close_budget: CLOSE_BUDGET,
+        next: '\0',
     };
+    let look = lookahead(cd, line);
     let start = P {
         cost: 0.0,
         last: '\0',
@@ -508,6 +539,7 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
         for &s in &states {
             // Keep ch as written.
             closed.clear();
+            v.next = ch;
             if s.dec && s.p.pend.len > 0 {
                 // Closing a pending sequence to keep ch: for ASCII the re-decode path does the same
                 // (the byte ends the sequence); for other alphabet characters only the cheapest
@@ -540,6 +572,7 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
                 });
             }
             // Re-decode ch through the chain.
+            v.next = look.get(i).copied().unwrap_or('\0');
             for alt in &alts {
                 let c0 = s.p.cost + alt.cost + if s.dec { 0.0 } else { tau };
                 parts.clear();
@@ -573,6 +606,7 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
     }
     // Close what is still pending: a truncated last character.
     v.close_budget = CLOSE_BUDGET;
+    v.next = '\0';
     let mut best: Option<P> = None;
     for s in &states {
         closed.clear();
@@ -596,6 +630,16 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
         n = node.parent;
     }
     toks.reverse();
+    let Vit {
+        emit_cache,
+        completions,
+        mut nodes,
+        ..
+    } = v;
+    emit_cache.put();
+    nodes.clear();
+    NODES.with(|c| c.set(Some(nodes)));
+    COMPLETIONS.with(|c| c.set(Some(completions)));
     let mut out = LineOut {
         cost: best.cost,
         text: String::with_capacity(line.len() * 3),
@@ -646,19 +690,81 @@ fn wildcards(dbcs: &Dbcs, cd: &ChainData, next: Option<char>) -> (Vec<u8>, bool)
 
 /// Keeps the best state per (mode, last char, pending bytes), then the best `BEAM` of them.
 fn prune(states: &mut Vec<St>) {
+    let min = states
+        .iter()
+        .map(|s| s.p.cost)
+        .fold(f32::INFINITY, f32::min);
+    let limit = min + BEAM_COST;
+    states.retain(|s| s.p.cost <= limit);
+    // Only the cheapest few can make the beam: select them before sorting.
+    let short = 4 * BEAM;
+    if states.len() > short {
+        states.select_nth_unstable_by(short - 1, |a, b| a.p.cost.total_cmp(&b.p.cost));
+        states.truncate(short);
+    }
     states.sort_unstable_by(|a, b| a.p.cost.total_cmp(&b.p.cost));
-    let limit = states.first().map_or(0.0, |s| s.p.cost) + BEAM_COST;
-    let mut kept: Vec<St> = Vec::with_capacity(BEAM);
-    for s in states.iter() {
-        if kept.len() == BEAM || s.p.cost > limit {
+    let mut kept = 0;
+    for i in 0..states.len() {
+        if kept == BEAM {
             break;
         }
-        if !kept
+        let s = states[i];
+        if !states[..kept]
             .iter()
             .any(|k| k.dec == s.dec && k.p.last == s.p.last && k.p.pend == s.p.pend)
         {
-            kept.push(*s);
+            states[kept] = s;
+            kept += 1;
         }
     }
-    *states = kept;
+    states.truncate(kept);
+}
+
+/// The part of a completion-cache key that names the chain.
+#[inline]
+fn cd_key(cd: &ChainData) -> u64 {
+    cd.chain as u64
+}
+
+/// For UTF-8 chains, the character the strict reading of the line decodes at each position
+/// (`'\0'` where it does not decode): the likely right neighbour of a restoration there.
+fn lookahead(cd: &ChainData, line: &[char]) -> Vec<char> {
+    if !matches!(cd.decoder, Decoder::Utf8) || cd.drop.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(line.len());
+    for i in 0..line.len() {
+        let mut buf = [0u8; 4];
+        let mut n = 0;
+        for &c in &line[i..line.len().min(i + 4)] {
+            let Some(a) = cd.first(c) else { break };
+            for &b in a.bytes() {
+                if n < 4 {
+                    buf[n] = b;
+                    n += 1;
+                }
+            }
+            if n >= 4 {
+                break;
+            }
+        }
+        if n == 0 {
+            // Outside the alphabet: the character stays as written.
+            out.push(line[i]);
+            continue;
+        }
+        let c = match buf[0] {
+            b if b < 0x80 => b as char,
+            b => {
+                let need = utf8_need(b) as usize;
+                if need == 0 || need > n {
+                    '\0'
+                } else {
+                    char_of(&buf[..need]).unwrap_or('\0')
+                }
+            }
+        };
+        out.push(c);
+    }
+    out
 }
