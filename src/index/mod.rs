@@ -175,7 +175,13 @@ impl IndexStore {
 
     fn open_once(dir: &Path) -> Result<IndexStore> {
         let gen = read_current(dir)?.ok_or_else(|| OpenError::Missing(dir.to_path_buf()))?;
-        let (index, _, meta) = open_generation(&gen)?;
+        let (mut index, _, meta) = open_generation(&gen)?;
+        // Searches use the machine's cores: segments are scored, and the page's hits are read
+        // and cut into snippets, in parallel. Without a pool they run on this thread.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if threads > 1 {
+            let _ = index.set_multithread_executor(threads.min(SEARCH_THREADS));
+        }
         if meta.schema_version != SPEC.version {
             return Err(OpenError::SchemaVersion {
                 dir: dir.to_path_buf(),
@@ -303,6 +309,9 @@ impl Drop for IndexBuilder {
         }
     }
 }
+
+/// Most threads one search uses.
+const SEARCH_THREADS: usize = 4;
 
 /// Memory for tantivy's indexing threads in a full build, in bytes (split between them).
 const WRITER_HEAP: usize = 96 << 20;

@@ -12,7 +12,7 @@ use crate::analyze::{self, Mode};
 use crate::index::schema::Fields;
 use crate::index::{doc, IndexStore, StoredPaper};
 use crate::meta::{glossary, topic, venue};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use facets::{FacetCollector, FacetCounts};
 use parse::{QField, QueryNode};
 use serde::Serialize;
@@ -691,22 +691,32 @@ pub fn search(store: &IndexStore, req: &SearchRequest) -> Result<SearchResult> {
         });
     };
     let (docs, total, facets) = ranked(&searcher, q.as_ref(), req.sort, req.offset + req.limit)?;
-    let mut hits = Vec::with_capacity(req.limit);
-    let mut explained = Vec::new();
-    for (score, addr) in docs.into_iter().skip(req.offset).take(req.limit) {
+    // The page's hits are read and cut into snippets on the search threads.
+    let page: Vec<(f32, tantivy::DocAddress)> =
+        docs.into_iter().skip(req.offset).take(req.limit).collect();
+    let read_hit = |(score, addr): (f32, tantivy::DocAddress)| -> tantivy::Result<(Hit, Option<serde_json::Value>)> {
         let d: TantivyDocument = searcher.doc(addr)?;
         let mut paper = doc::from_document(&d, &store.fields);
         let snippet = snippet::best(&paper.text, &needles);
         paper.text.clear();
-        if req.explain {
+        let why = if req.explain {
             let e = q.explain(&searcher, addr)?;
-            explained.push(serde_json::json!({"id": paper.id, "score": score, "why": serde_json::from_str::<serde_json::Value>(&e.to_pretty_json()).unwrap_or_default()}));
-        }
-        hits.push(Hit {
-            score,
-            paper,
-            snippet,
-        });
+            Some(serde_json::json!({"id": paper.id, "score": score, "why": serde_json::from_str::<serde_json::Value>(&e.to_pretty_json()).unwrap_or_default()}))
+        } else {
+            None
+        };
+        Ok((Hit { score, paper, snippet }, why))
+    };
+    let read = store
+        .index
+        .search_executor()
+        .map(read_hit, page.into_iter())
+        .context("reading the hits")?;
+    let mut hits = Vec::with_capacity(read.len());
+    let mut explained = Vec::new();
+    for (hit, why) in read {
+        hits.push(hit);
+        explained.extend(why);
     }
     let facets = facets.to_json();
     let explain = req.explain.then(
