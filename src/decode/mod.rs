@@ -70,11 +70,17 @@ pub fn decode_full(bytes: &[u8]) -> Decoded {
 fn decode_impl(bytes: &[u8], full: bool) -> Decoded {
     let (text, raw) = raw::decode_raw(bytes);
     let gate = repair::needs_any_look(&text);
-    let before = (full || gate).then(|| readability(&text));
+    // Most suspicious-looking documents are clean: their text comes back unchanged, and
+    // scoring it a second time would cost as much as the first.
+    let before = (full || gate).then(|| (readability(&text), text.clone()));
     let (out, mojibake) = repair::repair_owned(text, gate);
-    let readability = before.map(|before| ReadabilityChange {
+    let readability = before.map(|(before, original)| ReadabilityChange {
+        after: if out == original {
+            before.clone()
+        } else {
+            readability(&out)
+        },
         before,
-        after: readability(&out),
     });
     // Without readability no line passed the gate, which lets no U+FFFD, C1 or private-use
     // character through: nothing suspicious remains.

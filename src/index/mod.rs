@@ -314,7 +314,11 @@ impl Drop for IndexBuilder {
 const SEARCH_THREADS: usize = 4;
 
 /// Memory for tantivy's indexing threads in a full build, in bytes (split between them).
-const WRITER_HEAP: usize = 96 << 20;
+/// Large enough that `../shared/corpus` becomes one segment per thread: each flush writes
+/// its own term dictionary (fewer flushes: ~10% less build CPU than 96 MiB), and every
+/// search looks terms up once per segment. The arenas grow only as needed: the build's peak
+/// RSS measured ~410 MB with 96 MiB and with this.
+const WRITER_HEAP: usize = 256 << 20;
 /// Memory for an update: a few changed papers need little.
 const UPDATE_HEAP: usize = 48 << 20;
 
