@@ -202,3 +202,71 @@ fn anything_else_is_one_record() {
     assert_eq!(r[0].title, "Reading group, week 12");
     assert!(r[0].text.contains("contrastive pretraining"));
 }
+
+#[test]
+fn json_lines_export_is_one_record_per_line_and_merges_with_its_digest() {
+    let r = sample("digest_export.jsonl");
+    let ids: Vec<Option<&str>> = r.iter().map(|s| s.arxiv_id.as_deref()).collect();
+    assert_eq!(
+        ids,
+        [Some("2406.02222"), Some("2406.03333"), Some("2406.04444")]
+    );
+    assert!(r.iter().all(|s| s.layout == "jsonl"));
+    assert_eq!(
+        r[2].authors,
+        ["Grace Lindqvist", "Hiroshi Mori", "Fatima Zahra"]
+    );
+    // The venue comes from the listing's comment line.
+    assert_eq!(
+        (r[2].venue.as_deref(), r[2].year),
+        (Some("ACL"), Some(2025))
+    );
+    assert!(
+        r[0].text.starts_with("TL;DR: 用条件扩散模型"),
+        "{}",
+        r[0].text
+    );
+
+    // Two of its papers are in the markdown digest of the same day: each is one paper with
+    // both files as sources, its TL;DR and abstract once.
+    let mut all: Vec<(SourceRef, Sighting)> = Vec::new();
+    for (file, recs) in [
+        ("daily_digest.md", sample("daily_digest.md")),
+        ("digest_export.jsonl", r),
+    ] {
+        for s in recs {
+            all.push((
+                SourceRef {
+                    path: file.into(),
+                    line: s.line,
+                },
+                s,
+            ));
+        }
+    }
+    let papers = merge(all);
+    assert_eq!(papers.len(), 5, "4 from the digest + 1 only in the export");
+    let p = papers
+        .iter()
+        .find(|p| p.arxiv_id.as_deref() == Some("2406.02222"))
+        .expect("Cloud-Free merged");
+    assert_eq!(p.sources.len(), 2);
+    assert_eq!(
+        p.text
+            .matches("用条件扩散模型去除卫星图像中的云层遮挡")
+            .count(),
+        1,
+        "{}",
+        p.text
+    );
+    assert_eq!(
+        p.text.matches("Clouds hide a large share").count(),
+        1,
+        "{}",
+        p.text
+    );
+    assert!(
+        p.text.contains("逐步去噪恢复地表"),
+        "the export's method passage is kept"
+    );
+}
