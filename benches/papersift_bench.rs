@@ -767,8 +767,13 @@ fn bench_one(o: &Opts, corpus: &Path) -> Report {
         };
         (Some(b), n)
     };
-    let store = IndexStore::open(&index)
+    let mut store = IndexStore::open(&index)
         .unwrap_or_else(|e| fail(&format!("opening {}: {e:#}", index.display())));
+    // This process answers many queries: each is spread over the cores (the CLI's one-query
+    // process is not; see `IndexStore::spread_searches`).
+    store
+        .spread_searches()
+        .unwrap_or_else(|e| fail(&format!("search threads: {e:#}")));
     let index_bytes = store
         .size_on_disk()
         .unwrap_or_else(|e| fail(&format!("index size: {e:#}")));

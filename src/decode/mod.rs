@@ -76,7 +76,7 @@ fn decode_impl(bytes: &[u8], full: bool) -> Decoded {
     let (out, mojibake) = repair::repair_owned(text, gate);
     let readability = before.map(|(before, original)| ReadabilityChange {
         after: if out == original {
-            before.clone()
+            before
         } else {
             readability(&out)
         },
