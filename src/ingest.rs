@@ -7,7 +7,7 @@
 //! replaced in tantivy. Without a usable commit (first run, `reindex`, another schema) the
 //! run builds a new generation and swaps it in.
 
-use crate::decode::{self, DecodeReport};
+use crate::decode::{self, DecodeReport, DomainCounts, RepairModel};
 use crate::index::state::{self, FileEntry, FileStatus, Manifest, SightingsWriter};
 use crate::index::{self, FlaggedFile, IndexBuilder, IndexMeta, SkippedFile, WriteLock};
 use crate::merge::{self, SourceRef};
@@ -17,9 +17,14 @@ use anyhow::{Context, Result};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// Files larger than this are indexed up to this many bytes (memory stays bounded).
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Han characters of exactly decoded text counted for the in-domain repair model per run;
+/// beyond this more text barely changes it (it weighs as much as the dictionary from 1M on).
+const LEARN_HAN: u64 = 4_000_000;
 
 /// Running totals, passed to the progress callback.
 #[derive(Debug, Clone, Default)]
@@ -32,7 +37,8 @@ pub struct Progress {
     pub bytes_done: u64,
     /// Paper records found so far.
     pub records: usize,
-    /// Current phase: `scanning`, `reading`, `merging`, `indexing`, `committing`.
+    /// Current phase: `scanning`, `reading`, `repairing` (files with guessed bytes, again with
+    /// the folder's own statistics), `merging`, `indexing`, `committing`.
     pub phase: &'static str,
     /// Set for one call when a file has just been skipped, so it is reported as it happens.
     pub skipped: Option<SkippedFile>,
@@ -109,8 +115,15 @@ fn mtime_ns(m: &std::fs::Metadata) -> u64 {
 }
 
 /// Reads one file (up to [`MAX_FILE_BYTES`]), hashes it, and parses it unless its hash is
-/// `known_hash`. Never panics on file content.
-fn read_file(path: &Path, rel: &Path, known_hash: Option<&str>) -> ReadFile {
+/// `known_hash`; exactly decoded text is counted into `learn` when given. Never panics on
+/// file content.
+fn read_file(
+    path: &Path,
+    rel: &Path,
+    known_hash: Option<&str>,
+    model: &RepairModel,
+    learn: Option<&mut DomainCounts>,
+) -> ReadFile {
     let mut bytes = Vec::new();
     let opened = std::fs::File::open(path);
     let read = opened.and_then(|f| {
@@ -141,7 +154,7 @@ fn read_file(path: &Path, rel: &Path, known_hash: Option<&str>) -> ReadFile {
     let outcome = if known_hash == Some(hash.as_str()) {
         None
     } else {
-        Some(process_bytes(bytes, rel))
+        Some(process_bytes(bytes, rel, model, learn))
     };
     ReadFile {
         size: m.len(),
@@ -155,12 +168,17 @@ fn read_file(path: &Path, rel: &Path, known_hash: Option<&str>) -> ReadFile {
 
 /// Reads, decodes and parses one file. Never panics on file content.
 pub fn process_file(path: &Path, rel: &Path) -> FileOutcome {
-    read_file(path, rel, None)
+    read_file(path, rel, None, &RepairModel::shipped(), None)
         .outcome
         .unwrap_or_else(|| FileOutcome::Skipped("unchanged".into()))
 }
 
-fn process_bytes(mut bytes: Vec<u8>, rel: &Path) -> FileOutcome {
+fn process_bytes(
+    mut bytes: Vec<u8>,
+    rel: &Path,
+    model: &RepairModel,
+    learn: Option<&mut DomainCounts>,
+) -> FileOutcome {
     let truncated = bytes.len() as u64 > MAX_FILE_BYTES;
     bytes.truncate(MAX_FILE_BYTES as usize);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -170,15 +188,18 @@ fn process_bytes(mut bytes: Vec<u8>, rel: &Path) -> FileOutcome {
         return FileOutcome::Skipped(format!("not text: {what}"));
     }
     // A defect in a stage must cost one file, not the whole run.
-    let result = std::panic::catch_unwind(|| {
-        let d = decode::decode(&bytes);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let d = decode::decode_with(&bytes, model);
         // A BOM alone, or UTF-16 spaces, decode to nothing.
         if d.text.trim().is_empty() {
             return None;
         }
+        if let Some(counts) = learn.filter(|_| d.report.is_exact()) {
+            counts.add(&d.text);
+        }
         let sightings = parse::parse(&d.text, rel);
         Some((sightings, d.report))
-    });
+    }));
     match result {
         Ok(None) => FileOutcome::Skipped("empty file".into()),
         Ok(Some((sightings, report))) => FileOutcome::Parsed {
@@ -190,6 +211,53 @@ fn process_bytes(mut bytes: Vec<u8>, rel: &Path) -> FileOutcome {
             "internal error while reading this file (a papersift bug: please report it)".into(),
         ),
     }
+}
+
+/// The manifest status of a file read and parsed.
+fn indexed_status(records: usize, size: u64, dr: &DecodeReport, truncated: bool) -> FileStatus {
+    FileStatus::Indexed {
+        records: records as u32,
+        bytes: size.min(MAX_FILE_BYTES),
+        repaired: !dr.mojibake.lines_repaired.is_empty(),
+        flagged: dr
+            .needs_review
+            .then(|| (dr.raw.encoding.clone(), review_reason(dr))),
+        truncated,
+    }
+}
+
+/// Decodes and parses `files` again with `model`, on the worker threads: (position in
+/// `files`, outcome) for each file whose bytes still hash to the given hash (a file changed
+/// since its first reading keeps that reading).
+fn redecode(files: &[(&SourceFile, &str)], model: &RepairModel) -> Vec<(usize, FileOutcome)> {
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..worker_count().min(files.len()))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((f, hash)) = files.get(k) else {
+                            break;
+                        };
+                        let rf = read_file(&f.path, &f.rel, None, model, None);
+                        if rf.hash == *hash {
+                            if let Some(o) = rf.outcome {
+                                out.push((k, o));
+                            }
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .filter_map(|w| w.join().ok())
+            .flatten()
+            .collect()
+    })
 }
 
 /// Why a decoded file needs a person's look, in the design's terms.
@@ -437,18 +505,32 @@ fn run(
         let _ = job_tx.send(i);
     }
     drop(job_tx);
-    std::thread::scope(|s| {
+    // Files whose repair guessed lost bytes: (index in `fresh`, index in `to_read`).
+    let mut retry: Vec<(usize, usize)> = Vec::new();
+    // Exactly decoded text teaches the repair model the folder's own vocabulary (design §4.1).
+    let learned = AtomicU64::new(0);
+    let shipped = RepairModel::shipped();
+    let counts = std::thread::scope(|s| {
+        let mut workers = Vec::new();
         for _ in 0..worker_count() {
             let (job_rx, res_tx, to_read) = (job_rx.clone(), res_tx.clone(), &to_read);
-            s.spawn(move || {
+            let (learned, shipped) = (&learned, &shipped);
+            workers.push(s.spawn(move || {
+                let mut counts = DomainCounts::default();
                 for i in job_rx {
                     let (f, old) = &to_read[i];
                     let known = old.map(|e| e.hash.as_str()).filter(|h| !h.is_empty());
-                    if res_tx.send((i, read_file(&f.path, &f.rel, known))).is_err() {
+                    let before = counts.han_chars();
+                    let learn =
+                        (learned.load(Ordering::Relaxed) < LEARN_HAN).then_some(&mut counts);
+                    let rf = read_file(&f.path, &f.rel, known, shipped, learn);
+                    learned.fetch_add(counts.han_chars() - before, Ordering::Relaxed);
+                    if res_tx.send((i, rf)).is_err() {
                         break;
                     }
                 }
-            });
+                counts
+            }));
         }
         drop(res_tx);
         for (i, rf) in res_rx {
@@ -506,18 +588,13 @@ fn run(
                             reason: truncation_note(),
                         });
                     }
-                    entry.status = FileStatus::Indexed {
-                        records: sightings.len() as u32,
-                        bytes: rf.size.min(MAX_FILE_BYTES),
-                        repaired: !dr.mojibake.lines_repaired.is_empty(),
-                        flagged: dr
-                            .needs_review
-                            .then(|| (dr.raw.encoding.clone(), review_reason(&dr))),
-                        truncated,
-                    };
+                    entry.status = indexed_status(sightings.len(), rf.size, &dr, truncated);
                     progress.records += sightings.len();
                     sightings_changed = true;
                     count_new(&mut report, old.is_some());
+                    if dr.has_guesses() {
+                        retry.push((fresh.len(), i));
+                    }
                     fresh.push((entry, Some(sightings)));
                 }
             }
@@ -530,8 +607,43 @@ fn run(
                 on_progress(&progress);
             }
         }
+        let mut counts = DomainCounts::default();
+        for w in workers {
+            // A worker that panicked lost only its counts.
+            if let Ok(c) = w.join() {
+                counts.merge(c);
+            }
+        }
+        counts
     });
     on_progress(&progress);
+    if !retry.is_empty() {
+        let model = RepairModel::refreshed(&counts);
+        if model.is_refreshed() {
+            progress.phase = "repairing";
+            on_progress(&progress);
+            let jobs: Vec<(&SourceFile, &str)> = retry
+                .iter()
+                .map(|&(fi, ti)| (&to_read[ti].0, fresh[fi].0.hash.as_str()))
+                .collect();
+            for (k, outcome) in redecode(&jobs, &model) {
+                let (fi, _) = retry[k];
+                if let FileOutcome::Parsed {
+                    sightings,
+                    report: dr,
+                    truncated,
+                } = outcome
+                {
+                    let (entry, old) = &mut fresh[fi];
+                    progress.records -= old.as_ref().map_or(0, Vec::len);
+                    progress.records += sightings.len();
+                    entry.status = indexed_status(sightings.len(), entry.size, &dr, truncated);
+                    *old = Some(sightings);
+                }
+            }
+            on_progress(&progress);
+        }
+    }
 
     let mut builder = match &prev {
         Some(p) => IndexBuilder::update(index_dir, &p.live, &lock)?,

@@ -189,3 +189,13 @@ fn long_lines_are_repaired_in_pieces() {
         &fixed[..60]
     );
 }
+
+/// Cases the property tests found (their regressions file is not read for integration tests,
+/// so they are pinned here): a common character glued to a Latin word is repaired.
+#[test]
+fn found_cases_round_trip() {
+    for s in ["Transformer在", "在", "用BERT的模型在CVPR上"] {
+        let broken = String::from_utf8(corrupt(s, Chain::GbkLatin1, 1)).unwrap_or_default();
+        assert_eq!(repair_text(&broken).0, s, "broken as {broken:?}");
+    }
+}

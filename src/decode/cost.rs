@@ -1,6 +1,6 @@
 //! Character costs and context terms (design §4.2): the score every repair decision compares.
 
-use super::tables::{Tables, TABLES};
+use super::tables::Tables;
 
 /// Minimum PMI of a pair that occurs inside a dictionary word.
 const ATTESTED_FLOOR: f32 = 0.5;
@@ -206,19 +206,33 @@ pub(crate) fn emit(t: &Tables, prev: Option<char>, c: char) -> f32 {
 const EMIT_CACHE: usize = 1 << 15;
 
 /// Direct-mapped cache of `emit(prev, c)` (prev `'\0'` for none). `emit` is a pure function of
-/// the static tables, so one cache per thread serves every line and chain: the same pairs recur
-/// across lines, and a per-line cache paid for its own allocation on short lines.
-pub(crate) struct EmitCache(Vec<(u64, f32)>);
+/// the tables, so one cache per thread serves every line and chain: the same pairs recur
+/// across lines, and a per-line cache paid for its own allocation on short lines. It is
+/// emptied when a thread moves to other tables (`Tables::id`).
+pub(crate) struct EmitCache {
+    tables: u64,
+    slots: Vec<(u64, f32)>,
+}
 
 thread_local! {
     static EMIT: std::cell::Cell<Option<Box<EmitCache>>> = const { std::cell::Cell::new(None) };
 }
 
 impl EmitCache {
-    /// Takes this thread's cache (a fresh one when it is out); give it back with [`EmitCache::put`].
-    pub(crate) fn take() -> Box<EmitCache> {
-        EMIT.with(|c| c.take())
-            .unwrap_or_else(|| Box::new(EmitCache(vec![(u64::MAX, 0.0); EMIT_CACHE])))
+    /// Takes this thread's cache for `t` (a fresh one when it is out); give it back with
+    /// [`EmitCache::put`].
+    pub(crate) fn take(t: &Tables) -> Box<EmitCache> {
+        let mut cache = EMIT.with(|c| c.take()).unwrap_or_else(|| {
+            Box::new(EmitCache {
+                tables: t.id,
+                slots: vec![(u64::MAX, 0.0); EMIT_CACHE],
+            })
+        });
+        if cache.tables != t.id {
+            cache.slots.fill((u64::MAX, 0.0));
+            cache.tables = t.id;
+        }
+        cache
     }
 
     /// Returns the cache to this thread.
@@ -231,20 +245,19 @@ impl EmitCache {
     pub(crate) fn emit(&mut self, t: &Tables, prev: char, c: char) -> f32 {
         let key = (u64::from(prev as u32) << 32) | u64::from(c as u32);
         let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & (EMIT_CACHE - 1);
-        let e = self.0[slot];
+        let e = self.slots[slot];
         if e.0 == key {
             return e.1;
         }
         let v = emit(t, (prev != '\0').then_some(prev), c);
-        self.0[slot] = (key, v);
+        self.slots[slot] = (key, v);
         v
     }
 }
 
 /// Cost of a whole string as written: Σ emit + Σ pair_pen.
-pub(crate) fn text_cost(s: &str) -> f32 {
-    let t = &*TABLES;
-    let mut cache = EmitCache::take();
+pub(crate) fn text_cost(t: &Tables, s: &str) -> f32 {
+    let mut cache = EmitCache::take(t);
     let mut prev = '\0';
     let mut total = 0.0;
     for c in s.chars() {
@@ -261,6 +274,7 @@ pub(crate) fn text_cost(s: &str) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::tables::TABLES;
 
     #[test]
     fn costs_follow_the_table() {
@@ -274,6 +288,6 @@ mod tests {
         assert_eq!(cost(t, '©'), 3.0);
         assert!(cost(t, '学') < 4.0);
         assert!(pmi(t, '学', '习') > 1.0);
-        assert!(text_cost("联邦学习") < text_cost("è”é‚¦å¦ä¹ "));
+        assert!(text_cost(t, "联邦学习") < text_cost(t, "è”é‚¦å¦ä¹ "));
     }
 }

@@ -8,6 +8,7 @@
 mod chains;
 mod cost;
 pub mod damage;
+mod model;
 mod raw;
 mod readability;
 mod repair;
@@ -17,6 +18,7 @@ mod viterbi;
 use serde::{Deserialize, Serialize};
 
 pub use chains::Chain;
+pub use model::{DomainCounts, RepairModel, MIN_DOMAIN_HAN};
 pub use raw::RawReport;
 pub use readability::{readability, Readability};
 pub use repair::{repair_text, MojibakeReport};
@@ -57,23 +59,48 @@ pub struct DecodeReport {
     pub needs_review: bool,
 }
 
+impl DecodeReport {
+    /// True when the text is, as far as the report can tell, what the author wrote: read
+    /// without decoding errors, and any repair restored no byte and lost no character. Such
+    /// text may teach a [`RepairModel`] (guessed bytes must not teach the guesser).
+    pub fn is_exact(&self) -> bool {
+        let m = &self.mojibake;
+        self.raw.decode_errors == 0
+            && m.bytes_restored == 0
+            && m.unrecoverable_chars == 0
+            && m.known_loss_markers == 0
+            && !self.needs_review
+    }
+
+    /// True when a repair guessed lost bytes: a refreshed [`RepairModel`] may guess better.
+    pub fn has_guesses(&self) -> bool {
+        self.mojibake.bytes_restored > 0
+    }
+}
+
 /// Decodes a file's bytes into text. Never fails: undecodable bytes become U+FFFD and are counted.
 pub fn decode(bytes: &[u8]) -> Decoded {
-    decode_impl(bytes, false)
+    decode_impl(bytes, false, &RepairModel::shipped())
+}
+
+/// Like [`decode`], scoring repairs with `model` (the shipped statistics refreshed with the
+/// folder's own clean text: fewer wrong restorations of lost bytes).
+pub fn decode_with(bytes: &[u8], model: &RepairModel) -> Decoded {
+    decode_impl(bytes, false, model)
 }
 
 /// Like [`decode`], and always computes readability (for `papersift inspect`).
 pub fn decode_full(bytes: &[u8]) -> Decoded {
-    decode_impl(bytes, true)
+    decode_impl(bytes, true, &RepairModel::shipped())
 }
 
-fn decode_impl(bytes: &[u8], full: bool) -> Decoded {
+fn decode_impl(bytes: &[u8], full: bool, model: &RepairModel) -> Decoded {
     let (text, raw) = raw::decode_raw(bytes);
     let gate = repair::needs_any_look(&text);
     // Most suspicious-looking documents are clean: their text comes back unchanged, and
     // scoring it a second time would cost as much as the first.
     let before = (full || gate).then(|| (readability(&text), text.clone()));
-    let (out, mojibake) = repair::repair_owned(text, gate);
+    let (out, mojibake) = repair::repair_owned(text, gate, model);
     let readability = before.map(|(before, original)| ReadabilityChange {
         after: if out == original {
             before

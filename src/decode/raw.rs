@@ -175,7 +175,7 @@ fn pick_scored(bytes: &[u8], g: &'static Encoding) -> &'static Encoding {
             continue;
         }
         let clean: String = text.chars().filter(|&c| c != '\u{FFFD}').collect();
-        let mut score = (text_cost(&clean) + 10.0 * bad as f32) / n;
+        let mut score = (text_cost(&TABLES, &clean) + 10.0 * bad as f32) / n;
         if enc == g {
             score -= 0.3;
         }

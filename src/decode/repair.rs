@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::chains::{Chain, ChainData, Decoder};
 use super::cost::{is_cp1252_extra, is_han, text_cost};
-use super::tables::{is_double_moji, is_han_moji, TABLES};
+use super::model::RepairModel;
+use super::tables::{is_double_moji, is_han_moji, Tables};
 use super::viterbi::{self, TAU};
 
 /// What the mojibake repair did to a document (design §4.6).
@@ -101,7 +102,7 @@ struct Strict {
 
 /// The chain gate (§4.3): enough of the line is in the chain's alphabet and its strict transform
 /// decodes mostly without errors. Returns the strict transform when it passes.
-fn chain_gate(cd: &ChainData, line: &[char]) -> Option<Strict> {
+fn chain_gate(t: &Tables, cd: &ChainData, line: &[char]) -> Option<Strict> {
     let mut non_ascii = 0usize;
     let mut in_alpha = 0usize;
     for &c in line {
@@ -130,7 +131,7 @@ fn chain_gate(cd: &ChainData, line: &[char]) -> Option<Strict> {
         // Rank by what the Viterbi will pay: a restorable truncation costs about a restored
         // byte and a plausible character, not a U+FFFD.
         let restorable = errors.saturating_sub(against) as f32;
-        let cost = text_cost(&text) - restorable * (viterbi::E - RESTORED);
+        let cost = text_cost(t, &text) - restorable * (viterbi::E - RESTORED);
         Strict { errors, text, cost }
     })
 }
@@ -233,8 +234,7 @@ struct LineFix {
 /// True when a legacy DBCS reading is coherent Chinese (most adjacent Han pairs attested in the
 /// bigram table): a misaligned reading after a stripped byte is not, though it decodes without
 /// errors.
-fn coherent(text: &str) -> bool {
-    let t = &*TABLES;
+fn coherent(t: &Tables, text: &str) -> bool {
     let (mut pairs, mut attested) = (0usize, 0usize);
     let mut prev = None;
     for c in text.chars() {
@@ -251,9 +251,8 @@ fn coherent(text: &str) -> bool {
 /// True when a legacy DBCS reading adds at most two Han characters, no attested Han pair, and
 /// one of them is rare or glued to a Latin letter: an accented name (`Sevda Öğüt` read as Big5
 /// gives `秺泪t`) rather than Chinese. Real GBK/Big5 mojibake of a word or more forms attested
-/// pairs, and a lone broken character (`ÔÚ` for 在) is a common one standing apart.
-fn stray_han(before: &str, after: &str) -> bool {
-    let t = &*TABLES;
+/// pairs, and a lone broken character (`ÔÚ` for 在) is a common one standing apart or glued.
+fn stray_han(t: &Tables, before: &str, after: &str) -> bool {
     let han = |s: &str| s.chars().filter(|&c| is_han(c)).count();
     let attested = |s: &str| {
         let cs: Vec<char> = s.chars().collect();
@@ -272,17 +271,20 @@ fn stray_han(before: &str, after: &str) -> bool {
             j.and_then(|j| cs.get(j))
                 .is_some_and(char::is_ascii_alphabetic)
         };
-        new && (t.han_cost(c).unwrap_or(9.0) >= 6.0
-            || glued(i.checked_sub(1))
-            || glued(Some(i + 1)))
+        // The commonest characters glue to Latin words in real mixed text (`Transformer在`).
+        let cost = t.han_cost(c).unwrap_or(9.0);
+        new && (cost >= 6.0
+            || (cost >= COMMON_HAN && (glued(i.checked_sub(1)) || glued(Some(i + 1)))))
     })
 }
+
+/// Han cost below which a character is common enough to stand glued to a Latin word.
+const COMMON_HAN: f32 = 2.5;
 
 /// True when a legacy DBCS reading is Han soup: at least 6 adjacent Han pairs and fewer than a
 /// fifth attested. Misread UTF-8 (lossy Latin-1 lines) decodes as GBK without errors into such
 /// soup; real GBK text scores 0.85 and more, and leaving the line as it was is better than soup.
-fn incoherent(text: &str) -> bool {
-    let t = &*TABLES;
+fn incoherent(t: &Tables, text: &str) -> bool {
     let (mut pairs, mut attested) = (0usize, 0usize);
     let mut prev = None;
     for c in text.chars() {
@@ -299,16 +301,17 @@ fn incoherent(text: &str) -> bool {
 /// Chains worth a Viterbi on this line: the `MAX_CHAINS` passing the gate whose strict transform
 /// reads best, plus the document's dominant chain.
 fn promising_chains(
+    t: &Tables,
     chars: &[char],
     dominant: Option<Chain>,
     only: bool,
 ) -> Vec<(Chain, Option<Strict>)> {
     if let (Some(d), true) = (dominant, only) {
-        return vec![(d, chain_gate(d.data(), chars))];
+        return vec![(d, chain_gate(t, d.data(), chars))];
     }
     let mut gated: Vec<(Chain, Option<Strict>)> = Chain::ALL
         .into_iter()
-        .filter_map(|c| chain_gate(c.data(), chars).map(|s| (c, Some(s))))
+        .filter_map(|c| chain_gate(t, c.data(), chars).map(|s| (c, Some(s))))
         .collect();
     let per_char = |s: &Option<Strict>| {
         s.as_ref().map_or(f32::INFINITY, |s| s.cost) / chars.len().max(1) as f32
@@ -329,16 +332,20 @@ fn promising_chains(
 /// the line) on minified or single-line files.
 const MAX_SEGMENT: usize = 4096;
 
-/// [`repair_line`] over a line cut at ASCII characters into pieces of at most `MAX_SEGMENT`
-/// bytes (mojibake of one character never spans an ASCII byte, so the cuts lose nothing).
-fn repair_segmented(
-    line: &str,
+/// Which chains a line is tried with: `dominant` always runs and gets τ−1 when `favour` is
+/// set; with `only` it is the one chain tried.
+#[derive(Clone, Copy)]
+struct Attempt {
     dominant: Option<Chain>,
     favour: bool,
     only: bool,
-) -> Option<LineFix> {
+}
+
+/// [`repair_line`] over a line cut at ASCII characters into pieces of at most `MAX_SEGMENT`
+/// bytes (mojibake of one character never spans an ASCII byte, so the cuts lose nothing).
+fn repair_segmented(t: &Tables, line: &str, how: Attempt) -> Option<LineFix> {
     if line.len() <= MAX_SEGMENT {
-        return repair_line(line, dominant, favour, only);
+        return repair_line(t, line, how);
     }
     let mut fix = LineFix {
         text: String::with_capacity(line.len()),
@@ -361,7 +368,7 @@ fn repair_segmented(
             };
         }
         let (seg, tail) = rest.split_at(cut);
-        match repair_line(seg, dominant, favour, only) {
+        match repair_line(t, seg, how) {
             Some(f) => {
                 fix.text.push_str(&f.text);
                 fix.bytes_restored += f.bytes_restored;
@@ -381,10 +388,13 @@ fn repair_segmented(
 }
 
 /// Repairs one line: up to `MAX_PASSES` passes, each taking the cheapest gated chain if it beats
-/// the line as written. `dominant` always runs and gets τ−1 when `favour` is set; with `only` it
-/// is the one chain tried.
-fn repair_line(line: &str, dominant: Option<Chain>, favour: bool, only: bool) -> Option<LineFix> {
-    let t = &*TABLES;
+/// the line as written; `how` says which chains are tried.
+fn repair_line(t: &Tables, line: &str, how: Attempt) -> Option<LineFix> {
+    let Attempt {
+        dominant,
+        favour,
+        only,
+    } = how;
     let mut cur = line.to_string();
     let mut fix = LineFix {
         text: String::new(),
@@ -397,9 +407,9 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool, only: bool) ->
     for _ in 0..MAX_PASSES {
         chars.clear();
         chars.extend(cur.chars());
-        let base = text_cost(&cur);
+        let base = text_cost(t, &cur);
         let mut best: Option<(Chain, viterbi::LineOut)> = None;
-        let chains = promising_chains(&chars, dominant, only);
+        let chains = promising_chains(t, &chars, dominant, only);
         // Fast path: the best chain's strict reading decodes to UTF-8 without a single error (UTF-8
         // resynchronises, so a lost byte always shows), reads far better than the line and looks
         // clean: that is the Viterbi's all-re-decoded path, take it directly. Legacy DBCS readings
@@ -409,7 +419,7 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool, only: bool) ->
                 && st.text != cur
                 && st.cost + TAU < base
                 && !needs_look(&st.text)
-                && (matches!(chain.data().decoder, Decoder::Utf8) || coherent(&st.text))
+                && (matches!(chain.data().decoder, Decoder::Utf8) || coherent(t, &st.text))
             {
                 let out = viterbi::LineOut {
                     cost: st.cost + TAU,
@@ -440,7 +450,7 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool, only: bool) ->
             if out.changed
                 && out.text != cur
                 && !(matches!(cd.decoder, Decoder::Dbcs(_))
-                    && (stray_han(&cur, &out.text) || incoherent(&out.text)))
+                    && (stray_han(t, &cur, &out.text) || incoherent(t, &out.text)))
             {
                 match &best {
                     Some((_, b)) if out.cost >= b.cost => runner_up = runner_up.min(out.cost),
@@ -483,7 +493,7 @@ fn repair_line(line: &str, dominant: Option<Chain>, favour: bool, only: bool) ->
 /// Repairs mojibake in already-decoded text, line by line; clean lines come back byte-identical.
 pub fn repair_text(text: &str) -> (String, MojibakeReport) {
     let gate = needs_any_look(text);
-    repair_owned(text.to_string(), gate)
+    repair_owned(text.to_string(), gate, &RepairModel::shipped())
 }
 
 /// Counts characters from UTF-8 bytes (non-continuation bytes); vectorises, unlike `chars()`.
@@ -503,7 +513,11 @@ pub(crate) fn needs_any_look(text: &str) -> bool {
 
 /// [`repair_text`] on an owned string whose gate (`needs_any_look`) was already computed: clean
 /// text is handed back without a copy.
-pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport) {
+pub(crate) fn repair_owned(
+    text: String,
+    gate: bool,
+    model: &RepairModel,
+) -> (String, MojibakeReport) {
     // One pass over the bytes for both counts (vectorises).
     let (chars, newlines) = text.bytes().fold((0usize, 0usize), |(c, n), b| {
         (
@@ -533,6 +547,7 @@ pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport)
         // The gate lets no U+FFFD through, and entities never decode to one.
         return (out, rep);
     }
+    let t = model.tables();
     let text = text.as_str();
     let lines: Vec<&str> = text.split('\n').collect();
     let looks: Vec<bool> = lines
@@ -564,13 +579,23 @@ pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport)
             // get every chain.
             let settled = settled_chain(&clear, &wins).filter(|d| {
                 let chars: Vec<char> = body.chars().collect();
-                covers(d.data(), &chars) && chain_gate(d.data(), &chars).is_some()
+                covers(d.data(), &chars) && chain_gate(t, d.data(), &chars).is_some()
             });
             let first = settled.and_then(|d| {
                 tried_dom = Some(d);
-                repair_segmented(&body, Some(d), true, true)
+                let alone = Attempt {
+                    dominant: Some(d),
+                    favour: true,
+                    only: true,
+                };
+                repair_segmented(t, &body, alone)
             });
-            first.or_else(|| repair_segmented(&body, None, false, false))
+            let every = Attempt {
+                dominant: None,
+                favour: false,
+                only: false,
+            };
+            first.or_else(|| repair_segmented(t, &body, every))
         } else {
             None
         };
@@ -599,13 +624,18 @@ pub(crate) fn repair_owned(text: String, gate: bool) -> (String, MojibakeReport)
                     None => {
                         !body.is_ascii() && {
                             let chars: Vec<char> = split_cr(body).0.chars().collect();
-                            chain_gate(dom.data(), &chars).is_some()
+                            chain_gate(t, dom.data(), &chars).is_some()
                         }
                     }
                 };
             if redo {
                 let (b, _) = split_cr(body);
-                if let Some(f) = repair_segmented(b, Some(dom), true, false) {
+                let favoured = Attempt {
+                    dominant: Some(dom),
+                    favour: true,
+                    only: false,
+                };
+                if let Some(f) = repair_segmented(t, b, favoured) {
                     out_lines[i] = Some(f);
                 }
             }

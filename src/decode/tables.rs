@@ -6,7 +6,9 @@
 use once_cell::sync::Lazy;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use super::model::DomainCounts;
 
 const UNIGRAM_BIN: &[u8] = include_bytes!("data/unigram.bin");
 const BIGRAM_BIN: &[u8] = include_bytes!("data/bigram.bin");
@@ -14,9 +16,12 @@ const MOJI_BIN: &[u8; 16384] = include_bytes!("data/moji.bin");
 const T2S_TXT: &str = include_str!("../../index-schema/t2s.txt");
 
 /// First BMP code point covered by the dense Han arrays (CJK Extension A).
-const HAN_LO: u32 = 0x3400;
+pub(crate) const HAN_LO: u32 = 0x3400;
 /// One past the last code point covered by the dense Han arrays.
-const HAN_HI: u32 = 0xA000;
+pub(crate) const HAN_HI: u32 = 0xA000;
+/// Han characters of clean in-domain text at which it weighs as much as the whole dictionary;
+/// less text weighs proportionally less (a few notes must not outvote the dictionary).
+const DOMAIN_FULL_WEIGHT: f64 = 1_000_000.0;
 
 /// Multiplicative hasher for integer keys: the bigram map is hit on every scored character pair.
 #[derive(Default, Clone, Copy)]
@@ -46,6 +51,8 @@ pub(crate) type IntMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
 
 /// The scoring tables, built once on first use.
 pub(crate) struct Tables {
+    /// Identifies these tables in per-thread caches (0: the shipped ones).
+    pub id: u64,
     /// `han_cost` for U+3400..U+9FFF (0.0 = unknown).
     han_cost: Vec<f32>,
     /// Unigram counts (after the traditional adjustment) for U+3400..U+9FFF.
@@ -70,8 +77,11 @@ pub fn tables_loaded() -> bool {
 /// The lazily built scoring tables.
 pub(crate) static TABLES: Lazy<Tables> = Lazy::new(|| {
     LOADED.store(true, Ordering::Relaxed);
-    Tables::build()
+    Tables::build(None)
 });
+
+/// Ids of refreshed tables (the shipped ones are 0).
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Parses `T S` lines of the traditional → simplified table.
 pub(crate) fn parse_t2s() -> impl Iterator<Item = (char, char)> {
@@ -90,7 +100,9 @@ fn single_char(s: &str) -> Option<char> {
 }
 
 impl Tables {
-    fn build() -> Tables {
+    /// The shipped tables, plus `domain`'s counts when given (design §4.1: the in-domain
+    /// refresh from clean documents).
+    pub(crate) fn build(domain: Option<&DomainCounts>) -> Tables {
         let n = (HAN_HI - HAN_LO) as usize;
         let mut uni = vec![0f32; n];
         let mut total = 0f64;
@@ -117,6 +129,36 @@ impl Tables {
                 *ft = ft.max(0.3 * fs);
             }
         }
+        let mut bigram = IntMap::with_capacity_and_hasher(BIGRAM_BIN.len() / 5, Default::default());
+        for rec in BIGRAM_BIN.chunks_exact(5) {
+            let a = u32::from(u16::from_le_bytes([rec[0], rec[1]]));
+            let b = u32::from(u16::from_le_bytes([rec[2], rec[3]]));
+            let count = (f32::from(rec[4]) / 8.0).exp2();
+            *bigram.entry((a << 16) | b).or_insert(0.0) += count;
+        }
+        let id = match domain.filter(|d| d.han_chars() > 0) {
+            None => 0,
+            Some(d) => {
+                let han = d.han_chars() as f64;
+                // Scaled to the dictionary's mass: the weight grows with the text up to parity.
+                let w = total * (han / DOMAIN_FULL_WEIGHT).min(1.0) / han;
+                let simple = |u: u32| match t2s_dense[(u - HAN_LO) as usize] {
+                    0 => u,
+                    s => s,
+                };
+                for (c, n) in d.chars() {
+                    uni[(c - HAN_LO) as usize] += (f64::from(n) * w) as f32;
+                }
+                total += han * w;
+                for (a, b, n) in d.pairs() {
+                    let (a, b) = (simple(a), simple(b));
+                    if a <= 0xFFFF && b <= 0xFFFF {
+                        *bigram.entry((a << 16) | b).or_insert(0.0) += (f64::from(n) * w) as f32;
+                    }
+                }
+                NEXT_ID.fetch_add(1, Ordering::Relaxed)
+            }
+        };
         let han_cost = uni
             .iter()
             .map(|&f| {
@@ -127,14 +169,8 @@ impl Tables {
                 }
             })
             .collect();
-        let mut bigram = IntMap::with_capacity_and_hasher(BIGRAM_BIN.len() / 5, Default::default());
-        for rec in BIGRAM_BIN.chunks_exact(5) {
-            let a = u32::from(u16::from_le_bytes([rec[0], rec[1]]));
-            let b = u32::from(u16::from_le_bytes([rec[2], rec[3]]));
-            let count = (f32::from(rec[4]) / 8.0).exp2();
-            *bigram.entry((a << 16) | b).or_insert(0.0) += count;
-        }
         Tables {
+            id,
             han_cost,
             uni,
             total,

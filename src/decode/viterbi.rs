@@ -135,7 +135,8 @@ type Completions = IntMap<u64, (Vec<(char, f32)>, bool)>;
 thread_local! {
     /// The back-pointer arena, kept per thread so its capacity is reused across lines.
     static NODES: std::cell::Cell<Option<Vec<Node>>> = const { std::cell::Cell::new(None) };
-    static COMPLETIONS: std::cell::Cell<Option<Box<Completions>>> = const { std::cell::Cell::new(None) };
+    /// This thread's lazy completions, with the id of the tables that costed them.
+    static COMPLETIONS: std::cell::Cell<Option<(u64, Box<Completions>)>> = const { std::cell::Cell::new(None) };
 }
 
 /// Every character that inserting D bytes into `pend` (after its lead) can complete, sorted by
@@ -501,8 +502,12 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
         cd,
         nodes: NODES.with(|c| c.take()).unwrap_or_default(),
         scratch: Vec::new(),
-        completions: COMPLETIONS.with(|c| c.take()).unwrap_or_default(),
-        emit_cache: EmitCache::take(),
+        completions: COMPLETIONS
+            .with(|c| c.take())
+            .filter(|(id, _)| *id == t.id)
+            .map(|(_, c)| c)
+            .unwrap_or_default(),
+        emit_cache: EmitCache::take(t),
         close_budget: CLOSE_BUDGET,
         next: '\0',
     };
@@ -639,7 +644,7 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
     emit_cache.put();
     nodes.clear();
     NODES.with(|c| c.set(Some(nodes)));
-    COMPLETIONS.with(|c| c.set(Some(completions)));
+    COMPLETIONS.with(|c| c.set(Some((t.id, completions))));
     let mut out = LineOut {
         cost: best.cost,
         text: String::with_capacity(line.len() * 3),
