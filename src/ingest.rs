@@ -617,8 +617,28 @@ fn run(
         counts
     });
     on_progress(&progress);
-    if !retry.is_empty() {
-        let model = RepairModel::refreshed(&counts);
+    // The folder's vocabulary is kept with the index and topped up by each run until it is
+    // large enough, so that a run reading a few new files still repairs with it.
+    let stored = || {
+        prev.as_ref()
+            .and_then(|p| state::read_vocabulary(&p.live.gen, &p.token))
+            .and_then(|b| DomainCounts::from_bytes(&b))
+    };
+    // (the vocabulary, whether it differs from the stored one)
+    let vocabulary: Option<(DomainCounts, bool)> = if counts.han_chars() == 0 && retry.is_empty() {
+        None
+    } else {
+        match stored() {
+            Some(s) if s.han_chars() >= LEARN_HAN || counts.han_chars() == 0 => Some((s, false)),
+            Some(mut s) => {
+                s.merge(counts);
+                Some((s, true))
+            }
+            None => Some((counts, true)),
+        }
+    };
+    if let (false, Some((vocabulary, _))) = (retry.is_empty(), &vocabulary) {
+        let model = RepairModel::refreshed(vocabulary);
         if model.is_refreshed() {
             progress.phase = "repairing";
             on_progress(&progress);
@@ -649,6 +669,13 @@ fn run(
         Some(p) => IndexBuilder::update(index_dir, &p.live, &lock)?,
         None => IndexBuilder::create(index_dir, &lock)?,
     };
+    match (&vocabulary, &prev) {
+        (Some((v, true)), _) => {
+            state::write_vocabulary(builder.generation(), builder.token(), &v.to_bytes())?
+        }
+        (_, Some(p)) => state::link_vocabulary(&p.live.gen, &p.token, builder.token())?,
+        (_, None) => {}
+    }
     if let (Some(p), false) = (&prev, sightings_changed) {
         // Files were touched or added as skipped, but no record differs: commit the new
         // manifest over the same sightings and papers.

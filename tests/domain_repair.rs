@@ -2,7 +2,7 @@
 //! repair guessed lost bytes again with it (design §4.1, in-domain refresh).
 
 mod common;
-use common::{build_index, search_json, titles};
+use common::{build_index, run_ok, search_json, titles};
 use papersift::decode::damage::{corrupt_with, Damage};
 use papersift::decode::{decode, Chain, MIN_DOMAIN_HAN};
 
@@ -29,9 +29,8 @@ fn clean_note(i: usize) -> String {
     format!("# Steganography Reading Note {i}\n\n{body}\n")
 }
 
-#[test]
-fn a_damaged_note_is_repaired_with_the_folders_own_words() {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// Writes 40 clean notes into `dir`.
+fn write_clean_notes(dir: &std::path::Path) {
     let mut han = 0u64;
     for i in 0..40 {
         let note = clean_note(i);
@@ -39,14 +38,18 @@ fn a_damaged_note_is_repaired_with_the_folders_own_words() {
             .chars()
             .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
             .count() as u64;
-        std::fs::write(dir.path().join(format!("note-{i:02}.md")), note).expect("write note");
+        std::fs::write(dir.join(format!("note-{i:02}.md")), note).expect("write note");
     }
     assert!(
         han >= MIN_DOMAIN_HAN,
         "only {han} Han characters of clean text"
     );
-    // 隐 is E9 9A 90 and 随 E9 9A 8F: windows-1252 leaves both 0x8F and 0x90 undefined, so a
-    // scraper that dropped them leaves the same bytes for either.
+}
+
+/// A note using 隐写术, broken the way a scraper that drops undefined windows-1252 bytes
+/// breaks it. 隐 is E9 9A 90 and 随 E9 9A 8F: both 0x8F and 0x90 are dropped, so the bytes left
+/// fit either, and the dictionary prefers the commoner 随.
+fn damaged_note() -> Vec<u8> {
     let clean =
         "# Robust Image Steganography\n\n隐写术是信息隐藏的核心技术。本文改进了隐写术的容量。\n";
     let damage = Damage {
@@ -59,10 +62,11 @@ fn a_damaged_note_is_repaired_with_the_folders_own_words() {
         !shipped.contains("隐写术"),
         "the dictionary alone now restores 隐写术 ({shipped:?}): this test shows nothing"
     );
-    std::fs::write(dir.path().join("scraped.md"), &broken).expect("write damaged note");
+    broken
+}
 
-    let index = build_index(dir.path());
-    let hits = search_json(index.path(), "隐写术", 100);
+fn finds_the_damaged_note(index: &std::path::Path) {
+    let hits = search_json(index, "隐写术", 100);
     assert!(
         titles(&hits)
             .iter()
@@ -70,4 +74,29 @@ fn a_damaged_note_is_repaired_with_the_folders_own_words() {
         "the damaged note should be found by 隐写术 once repaired: {:?}",
         titles(&hits)
     );
+}
+
+#[test]
+fn a_damaged_note_is_repaired_with_the_folders_own_words() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_clean_notes(dir.path());
+    std::fs::write(dir.path().join("scraped.md"), damaged_note()).expect("write damaged note");
+    let index = build_index(dir.path());
+    finds_the_damaged_note(index.path());
+}
+
+#[test]
+fn a_later_run_reading_only_the_damaged_note_still_knows_the_words() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_clean_notes(dir.path());
+    let index = build_index(dir.path());
+    std::fs::write(dir.path().join("scraped.md"), damaged_note()).expect("write damaged note");
+    let folder = dir.path().to_str().expect("utf-8 path");
+    let (code, out, err) = run_ok(index.path(), &["index", "--quiet", folder]);
+    assert_eq!(code, 0, "incremental index failed: {out}\n{err}");
+    assert!(
+        out.contains("1 new"),
+        "only the damaged note is read: {out}"
+    );
+    finds_the_damaged_note(index.path());
 }

@@ -14,6 +14,9 @@ use super::tables::{Tables, HAN_HI, HAN_LO, TABLES};
 /// alone decides).
 pub const MIN_DOMAIN_HAN: u64 = 20_000;
 
+/// Format version of [`DomainCounts::to_bytes`].
+const COUNTS_VERSION: u32 = 1;
+
 /// Han character and adjacent-pair counts from clean text.
 #[derive(Debug, Clone, Default)]
 pub struct DomainCounts {
@@ -58,6 +61,56 @@ impl DomainCounts {
     /// Han characters counted.
     pub fn han_chars(&self) -> u64 {
         self.han
+    }
+
+    /// The counts as bytes, for keeping them with an index ([`DomainCounts::from_bytes`] reads
+    /// them back): little-endian, a version, the Han total, then characters and pairs.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(24 + self.chars.len() * 8 + self.pairs.len() * 12);
+        out.extend_from_slice(&COUNTS_VERSION.to_le_bytes());
+        out.extend_from_slice(&self.han.to_le_bytes());
+        out.extend_from_slice(&(self.chars.len() as u64).to_le_bytes());
+        for (&c, &n) in &self.chars {
+            out.extend_from_slice(&c.to_le_bytes());
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.pairs.len() as u64).to_le_bytes());
+        for (&p, &n) in &self.pairs {
+            out.extend_from_slice(&p.to_le_bytes());
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        out
+    }
+
+    /// Reads [`DomainCounts::to_bytes`]' output; `None` when it is not that (another version,
+    /// or cut short).
+    pub fn from_bytes(bytes: &[u8]) -> Option<DomainCounts> {
+        let mut r = bytes;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let (head, rest) = r.split_at_checked(n)?;
+            r = rest;
+            Some(head)
+        };
+        let u32_at = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let u64_at =
+            |b: &[u8]| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+        if u32_at(take(4)?) != COUNTS_VERSION {
+            return None;
+        }
+        let han = u64_at(take(8)?);
+        let n = usize::try_from(u64_at(take(8)?)).ok()?;
+        let mut chars = HashMap::with_capacity(n.min(1 << 16));
+        for _ in 0..n {
+            let rec = take(8)?;
+            chars.insert(u32_at(rec), u32_at(&rec[4..]));
+        }
+        let n = usize::try_from(u64_at(take(8)?)).ok()?;
+        let mut pairs = HashMap::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let rec = take(12)?;
+            pairs.insert(u64_at(rec), u32_at(&rec[8..]));
+        }
+        Some(DomainCounts { chars, pairs, han })
     }
 
     pub(crate) fn chars(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
@@ -122,6 +175,23 @@ mod tests {
         assert_eq!(pairs[&('写' as u32, '术' as u32)], 2);
         // No pair across the ASCII between the two runs.
         assert!(!pairs.contains_key(&('术' as u32, '隐' as u32)));
+    }
+
+    #[test]
+    fn counts_survive_bytes_and_damaged_bytes_are_refused() {
+        let mut a = DomainCounts::default();
+        a.add("隐写术是信息隐藏的核心技术，隐写术");
+        let bytes = a.to_bytes();
+        let b = DomainCounts::from_bytes(&bytes).expect("reads back");
+        assert_eq!(b.han_chars(), a.han_chars());
+        let sorted = |c: &DomainCounts| {
+            let mut v: Vec<_> = c.pairs().collect();
+            v.sort();
+            v
+        };
+        assert_eq!(sorted(&a), sorted(&b));
+        assert!(DomainCounts::from_bytes(&bytes[..bytes.len() - 3]).is_none());
+        assert!(DomainCounts::from_bytes(b"not counts").is_none());
     }
 
     #[test]

@@ -95,6 +95,9 @@ fn manifest_file(token: &str) -> String {
 fn sightings_file(token: &str) -> String {
     format!("sightings-{token}.jsonl.zst")
 }
+fn vocabulary_file(token: &str) -> String {
+    format!("vocabulary-{token}.bin.zst")
+}
 
 /// A new token: time-ordered, unique per run.
 pub fn new_token() -> String {
@@ -150,7 +153,7 @@ pub fn sweep(gen: &Path, keep: &str) -> Result<()> {
         let e = e?;
         let name = e.file_name();
         let Some(name) = name.to_str() else { continue };
-        let token = ["meta-", "manifest-", "sightings-"]
+        let token = ["meta-", "manifest-", "sightings-", "vocabulary-"]
             .iter()
             .find_map(|p| name.strip_prefix(p))
             .and_then(|rest| rest.split('.').next());
@@ -220,6 +223,33 @@ pub fn link_sightings(gen: &Path, old: &str, new: &str) -> Result<()> {
             .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
     }
     Ok(())
+}
+
+/// Keeps `bytes` (the repair model's in-domain counts, opaque here) with commit `token`.
+pub fn write_vocabulary(gen: &Path, token: &str, bytes: &[u8]) -> Result<()> {
+    let packed = zstd::encode_all(bytes, STORE_LEVEL).context("compressing the vocabulary")?;
+    super::write_atomic(&gen.join(vocabulary_file(token)), &packed)
+}
+
+/// Gives commit `new` the vocabulary of commit `old`, if it has one (a hard link, else a copy).
+pub fn link_vocabulary(gen: &Path, old: &str, new: &str) -> Result<()> {
+    let (from, to) = (
+        gen.join(vocabulary_file(old)),
+        gen.join(vocabulary_file(new)),
+    );
+    if !from.exists() || fs::hard_link(&from, &to).is_ok() {
+        return Ok(());
+    }
+    fs::copy(&from, &to)
+        .map(|_| ())
+        .with_context(|| format!("copying {} to {}", from.display(), to.display()))
+}
+
+/// The vocabulary kept with commit `token`; `None` when it has none or it cannot be read (it
+/// only sharpens repairs: without it they use the shipped statistics).
+pub fn read_vocabulary(gen: &Path, token: &str) -> Option<Vec<u8>> {
+    let packed = fs::read(gen.join(vocabulary_file(token))).ok()?;
+    zstd::decode_all(packed.as_slice()).ok()
 }
 
 /// Reads back the store of commit `token`, calling `each` for every file's sightings.
