@@ -39,7 +39,7 @@ pub(crate) fn decode_raw(bytes: &[u8]) -> (String, RawReport) {
     } else if let Some(enc) = nul_pattern(bytes).filter(|_| !stray_nul(bytes)) {
         rep.method = "nul".into();
         (enc, bytes)
-    } else if let Ok(s) = std::str::from_utf8(bytes) {
+    } else if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
         rep.method = "utf8".into();
         rep.encoding = UTF_8.name().into();
         return (s.to_string(), rep);

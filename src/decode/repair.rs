@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::chains::{Chain, ChainData, Decoder};
 use super::cost::{is_cp1252_extra, is_han, text_cost};
 use super::model::RepairModel;
-use super::tables::{is_double_moji, is_han_moji, Tables};
+use super::tables::{gate_sees, is_double_moji, is_han_moji, Tables};
 use super::viterbi::{self, TAU};
 
 /// What the mojibake repair did to a document (design §4.6).
@@ -54,7 +54,7 @@ pub(crate) fn needs_look(line: &str) -> bool {
     let (mut prev_latin, mut prev_strong, mut double_run) = (false, false, 0u32);
     for c in line.chars() {
         let u = c as u32;
-        if u < 0x80 {
+        if u < 0x80 || (u >= 0x800 && !gate_sees(c)) {
             prev_latin = false;
             prev_strong = false;
             double_run = 0;
@@ -68,7 +68,10 @@ pub(crate) fn needs_look(line: &str) -> bool {
         {
             return true;
         }
-        let strong = (0xA0..=0x7FF).contains(&u);
+        // Letters the single-byte chains produce: Latin-1 and Latin Extended (windows-1250/
+        // 1252/1254) and Cyrillic (1251). Greek and combining marks come from no chain here, and
+        // pairs of them are common in formulas (`θ̃`, `λ·`).
+        let strong = (0xA0..=0x2FF).contains(&u) || (0x400..=0x4FF).contains(&u);
         let latin = strong || is_cp1252_extra(c);
         if latin && prev_latin && (strong || prev_strong) {
             return true;

@@ -247,6 +247,33 @@ pub(crate) fn is_double_moji(c: char) -> bool {
     bit(8192, c)
 }
 
+/// Characters at or above U+0800 the per-line gate must look at: the two sets above, the
+/// windows-1252 extras, U+FFFD, private use and 锟. Anything else there (Han, kana, most
+/// symbols) passes with one lookup.
+static GATE_BITS: Lazy<Box<[u8; 8192]>> = Lazy::new(|| {
+    let mut bits = Box::new([0u8; 8192]);
+    for (i, b) in bits.iter_mut().enumerate() {
+        *b = MOJI_BIN[i] | MOJI_BIN[8192 + i];
+    }
+    let mut set = |u: u32| bits[(u >> 3) as usize] |= 1 << (u & 7);
+    for u in (0x800..=0xFFFF).filter(|u| !(0xD800..0xE000).contains(u)) {
+        let c = char::from_u32(u).unwrap_or('\0');
+        if super::cost::is_cp1252_extra(c) || (0xE000..=0xF8FF).contains(&u) {
+            set(u);
+        }
+    }
+    set(0xFFFD);
+    set('锟' as u32);
+    bits
+});
+
+/// True when the gate must look at `c` (at or above U+0800; see `GATE_BITS`).
+#[inline]
+pub(crate) fn gate_sees(c: char) -> bool {
+    let u = c as usize;
+    u <= 0xFFFF && (GATE_BITS[u >> 3] >> (u & 7)) & 1 == 1
+}
+
 #[inline]
 fn bit(plane: usize, c: char) -> bool {
     let u = c as usize;
