@@ -166,7 +166,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ExitCode::SUCCESS
         }
         Command::Inspect { file, format } => {
-            inspect(&file, format, &mut out)?;
+            inspect(&file, format, &index_dir, &mut out)?;
             ExitCode::SUCCESS
         }
     };
@@ -340,7 +340,7 @@ fn summary(out: &mut dyn Write, r: &ingest::RunReport, secs: f64, dir: &Path) ->
     }
 }
 
-fn inspect(file: &Path, format: Format, out: &mut dyn Write) -> Result<()> {
+fn inspect(file: &Path, format: Format, index_dir: &Path, out: &mut dyn Write) -> Result<()> {
     use std::io::Read;
     // The same cap as `index`, so a huge file costs bounded memory here too.
     let mut bytes = Vec::new();
@@ -350,10 +350,21 @@ fn inspect(file: &Path, format: Format, out: &mut dyn Write) -> Result<()> {
     if let Some(what) = crate::walk::sniff_binary(&bytes) {
         bail!("{} is not text: {what}", file.display());
     }
-    let d = decode::decode_full(&bytes);
+    // Repairs as `index` would for this index: with the folder's vocabulary when it has one.
+    let (model, vocabulary) = ingest::repair_model(index_dir);
+    let d = decode::decode_full(&bytes, &model);
     let records = parse::parse(&d.text, file);
+    let statistics = if vocabulary > 0 {
+        format!(
+            "shipped + the vocabulary of {} ({vocabulary} Han characters)",
+            index_dir.display()
+        )
+    } else {
+        "shipped".to_string()
+    };
     if format == Format::Text {
         writeln!(out, "file      {}", file.display())?;
+        writeln!(out, "repair    {statistics}")?;
         writeln!(out, "decoding  {}", serde_json::to_string(&d.report)?)?;
         writeln!(out, "records   {}", records.len())?;
         for (i, r) in records.iter().enumerate() {
@@ -397,7 +408,7 @@ fn inspect(file: &Path, format: Format, out: &mut dyn Write) -> Result<()> {
             )?;
         }
     } else {
-        let v = serde_json::json!({"file": file.to_string_lossy(), "decode": d.report, "records": records});
+        let v = serde_json::json!({"file": file.to_string_lossy(), "repair_statistics": statistics, "decode": d.report, "records": records});
         serde_json::to_writer_pretty(&mut *out, &v)?;
         writeln!(out)?;
     }

@@ -166,6 +166,29 @@ fn read_file(
     }
 }
 
+/// The repair model `index` uses for the index in `index_dir`: the shipped statistics plus the
+/// vocabulary kept with its live commit, when there is one. Returns the Han characters the
+/// vocabulary holds (0 for the shipped model alone).
+pub fn repair_model(index_dir: &Path) -> (RepairModel, u64) {
+    let counts = index::live_commit(index_dir)
+        .ok()
+        .flatten()
+        .and_then(|live| state::read_vocabulary(&live.gen, live.token.as_deref()?))
+        .and_then(|b| DomainCounts::from_bytes(&b));
+    match counts {
+        Some(c) => {
+            let model = RepairModel::refreshed(&c);
+            let han = if model.is_refreshed() {
+                c.han_chars()
+            } else {
+                0
+            };
+            (model, han)
+        }
+        None => (RepairModel::shipped(), 0),
+    }
+}
+
 /// Reads, decodes and parses one file. Never panics on file content.
 pub fn process_file(path: &Path, rel: &Path) -> FileOutcome {
     read_file(path, rel, None, &RepairModel::shipped(), None)

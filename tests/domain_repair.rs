@@ -99,4 +99,13 @@ fn a_later_run_reading_only_the_damaged_note_still_knows_the_words() {
         "only the damaged note is read: {out}"
     );
     finds_the_damaged_note(index.path());
+    // `inspect` repairs as `index` did for this index.
+    let scraped = dir.path().join("scraped.md");
+    let (code, out, err) = run_ok(index.path(), &["inspect", scraped.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "inspect failed: {err}");
+    assert!(out.contains("vocabulary of"), "{out}");
+    assert!(
+        out.contains("隐写术"),
+        "inspect shows the repaired text: {out}"
+    );
 }

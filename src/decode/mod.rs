@@ -89,9 +89,9 @@ pub fn decode_with(bytes: &[u8], model: &RepairModel) -> Decoded {
     decode_impl(bytes, false, model)
 }
 
-/// Like [`decode`], and always computes readability (for `papersift inspect`).
-pub fn decode_full(bytes: &[u8]) -> Decoded {
-    decode_impl(bytes, true, &RepairModel::shipped())
+/// Like [`decode_with`], and always computes readability (for `papersift inspect`).
+pub fn decode_full(bytes: &[u8], model: &RepairModel) -> Decoded {
+    decode_impl(bytes, true, model)
 }
 
 fn decode_impl(bytes: &[u8], full: bool, model: &RepairModel) -> Decoded {
