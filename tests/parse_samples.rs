@@ -13,6 +13,23 @@ fn sample(name: &str) -> Vec<Sighting> {
     parse(&text, &Path::new("layouts").join(name))
 }
 
+/// Merges the sightings of several files (named as given) into papers.
+fn merge_files(files: Vec<(&str, Vec<Sighting>)>) -> Vec<papersift::merge::Paper> {
+    let mut all: Vec<(SourceRef, Sighting)> = Vec::new();
+    for (file, recs) in files {
+        for s in recs {
+            all.push((
+                SourceRef {
+                    path: file.into(),
+                    line: s.line,
+                },
+                s,
+            ));
+        }
+    }
+    merge(all)
+}
+
 fn has(v: &[String], s: &str) -> bool {
     v.iter().any(|x| x == s)
 }
@@ -78,19 +95,10 @@ fn daily_digest_and_merge_with_note() {
 
     // The note and the digest describe one paper (same arXiv id): one record with both sources.
     let note = sample("note_sparse_router.md");
-    let mut all: Vec<(SourceRef, Sighting)> = Vec::new();
-    for (file, recs) in [("daily_digest.md", r), ("note_sparse_router.md", note)] {
-        for s in recs {
-            all.push((
-                SourceRef {
-                    path: file.into(),
-                    line: s.line,
-                },
-                s,
-            ));
-        }
-    }
-    let papers = merge(all);
+    let papers = merge_files(vec![
+        ("daily_digest.md", r),
+        ("note_sparse_router.md", note),
+    ]);
     assert_eq!(papers.len(), 4);
     let p = papers
         .iter()
@@ -229,22 +237,10 @@ fn json_lines_export_is_one_record_per_line_and_merges_with_its_digest() {
 
     // Two of its papers are in the markdown digest of the same day: each is one paper with
     // both files as sources, its TL;DR and abstract once.
-    let mut all: Vec<(SourceRef, Sighting)> = Vec::new();
-    for (file, recs) in [
+    let papers = merge_files(vec![
         ("daily_digest.md", sample("daily_digest.md")),
         ("digest_export.jsonl", r),
-    ] {
-        for s in recs {
-            all.push((
-                SourceRef {
-                    path: file.into(),
-                    line: s.line,
-                },
-                s,
-            ));
-        }
-    }
-    let papers = merge(all);
+    ]);
     assert_eq!(papers.len(), 5, "4 from the digest + 1 only in the export");
     let p = papers
         .iter()
