@@ -3,7 +3,7 @@
 use crate::cli::{Cli, ColorChoice, Command, FilterArgs, Format, SortOrder};
 use crate::index::IndexStore;
 use crate::render::{self, Style};
-use crate::{decode, export, ingest, parse, query};
+use crate::{export, ingest, parse, query};
 use anyhow::{bail, Context, Result};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -351,8 +351,7 @@ fn inspect(file: &Path, format: Format, index_dir: &Path, out: &mut dyn Write) -
         bail!("{} is not text: {what}", file.display());
     }
     // Repairs as `index` would for this index: with the folder's vocabulary when it has one.
-    let (model, vocabulary) = ingest::repair_model(index_dir);
-    let d = decode::decode_full(&bytes, &model);
+    let (d, vocabulary) = ingest::decode_as_indexed(&bytes, index_dir);
     let records = parse::parse(&d.text, file);
     let statistics = if vocabulary > 0 {
         format!(

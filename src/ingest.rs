@@ -166,26 +166,28 @@ fn read_file(
     }
 }
 
-/// The repair model `index` uses for the index in `index_dir`: the shipped statistics plus the
-/// vocabulary kept with its live commit, when there is one. Returns the Han characters the
-/// vocabulary holds (0 for the shipped model alone).
-pub fn repair_model(index_dir: &Path) -> (RepairModel, u64) {
+/// The vocabulary (the repair's in-domain counts) kept with commit `token`, when it has a
+/// readable one.
+fn kept_vocabulary(gen: &Path, token: &str) -> Option<DomainCounts> {
+    DomainCounts::from_bytes(&state::read_vocabulary(gen, token)?)
+}
+
+/// Decodes `bytes` as `index` does for the index in `index_dir`, with readability (for
+/// `inspect`): with the shipped statistics, and again with the vocabulary kept with the
+/// index when that repair guessed lost bytes. Also returns the Han characters of the
+/// vocabulary used (0 when the shipped statistics decided).
+pub fn decode_as_indexed(bytes: &[u8], index_dir: &Path) -> (decode::Decoded, u64) {
+    let d = decode::decode_full(bytes, &RepairModel::shipped());
+    if !d.report.has_guesses() {
+        return (d, 0);
+    }
     let counts = index::live_commit(index_dir)
         .ok()
         .flatten()
-        .and_then(|live| state::read_vocabulary(&live.gen, live.token.as_deref()?))
-        .and_then(|b| DomainCounts::from_bytes(&b));
-    match counts {
-        Some(c) => {
-            let model = RepairModel::refreshed(&c);
-            let han = if model.is_refreshed() {
-                c.han_chars()
-            } else {
-                0
-            };
-            (model, han)
-        }
-        None => (RepairModel::shipped(), 0),
+        .and_then(|live| kept_vocabulary(&live.gen, live.token.as_deref()?));
+    match counts.map(|c| (RepairModel::refreshed(&c), c.han_chars())) {
+        Some((model, han)) if model.is_refreshed() => (decode::decode_full(bytes, &model), han),
+        _ => (d, 0),
     }
 }
 
@@ -644,8 +646,7 @@ fn run(
     // large enough, so that a run reading a few new files still repairs with it.
     let stored = || {
         prev.as_ref()
-            .and_then(|p| state::read_vocabulary(&p.live.gen, &p.token))
-            .and_then(|b| DomainCounts::from_bytes(&b))
+            .and_then(|p| kept_vocabulary(&p.live.gen, &p.token))
     };
     // (the vocabulary, whether it differs from the stored one)
     let vocabulary: Option<(DomainCounts, bool)> = if counts.han_chars() == 0 && retry.is_empty() {

@@ -83,7 +83,7 @@ impl DomainCounts {
     }
 
     /// Reads [`DomainCounts::to_bytes`]' output; `None` when it is not that (another version,
-    /// or cut short).
+    /// cut short, or a character outside the counted Han range: the file is not trusted).
     pub fn from_bytes(bytes: &[u8]) -> Option<DomainCounts> {
         let mut r = bytes;
         let mut take = |n: usize| -> Option<&[u8]> {
@@ -99,16 +99,20 @@ impl DomainCounts {
         }
         let han = u64_at(take(8)?);
         let n = usize::try_from(u64_at(take(8)?)).ok()?;
+        let han_range = |u: u32| (HAN_LO..HAN_HI).contains(&u).then_some(u);
         let mut chars = HashMap::with_capacity(n.min(1 << 16));
         for _ in 0..n {
             let rec = take(8)?;
-            chars.insert(u32_at(rec), u32_at(&rec[4..]));
+            chars.insert(han_range(u32_at(rec))?, u32_at(&rec[4..]));
         }
         let n = usize::try_from(u64_at(take(8)?)).ok()?;
         let mut pairs = HashMap::with_capacity(n.min(1 << 20));
         for _ in 0..n {
             let rec = take(12)?;
-            pairs.insert(u64_at(rec), u32_at(&rec[8..]));
+            let p = u64_at(rec);
+            han_range((p >> 32) as u32)?;
+            han_range(p as u32)?;
+            pairs.insert(p, u32_at(&rec[8..]));
         }
         Some(DomainCounts { chars, pairs, han })
     }
@@ -192,6 +196,14 @@ mod tests {
         assert_eq!(sorted(&a), sorted(&b));
         assert!(DomainCounts::from_bytes(&bytes[..bytes.len() - 3]).is_none());
         assert!(DomainCounts::from_bytes(b"not counts").is_none());
+        // A character outside the Han range (a damaged or foreign file) is refused, not indexed
+        // into the tables.
+        let mut bad = DomainCounts::default();
+        bad.add("隐");
+        let mut bytes = bad.to_bytes();
+        let at = 4 + 8 + 8;
+        bytes[at..at + 4].copy_from_slice(&0x41u32.to_le_bytes());
+        assert!(DomainCounts::from_bytes(&bytes).is_none());
     }
 
     #[test]

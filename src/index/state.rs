@@ -215,11 +215,18 @@ impl SightingsWriter {
     }
 }
 
-/// Gives commit `new` the same sightings store as commit `old` (a hard link, else a copy).
+/// Gives commit `new` the same sightings store as commit `old`.
 pub fn link_sightings(gen: &Path, old: &str, new: &str) -> Result<()> {
-    let (from, to) = (gen.join(sightings_file(old)), gen.join(sightings_file(new)));
-    if fs::hard_link(&from, &to).is_err() {
-        fs::copy(&from, &to)
+    link_or_copy(
+        &gen.join(sightings_file(old)),
+        &gen.join(sightings_file(new)),
+    )
+}
+
+/// A hard link from `to` to `from`, else a copy.
+fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+    if fs::hard_link(from, to).is_err() {
+        fs::copy(from, to)
             .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
     }
     Ok(())
@@ -231,18 +238,13 @@ pub fn write_vocabulary(gen: &Path, token: &str, bytes: &[u8]) -> Result<()> {
     super::write_atomic(&gen.join(vocabulary_file(token)), &packed)
 }
 
-/// Gives commit `new` the vocabulary of commit `old`, if it has one (a hard link, else a copy).
+/// Gives commit `new` the vocabulary of commit `old`, if it has one.
 pub fn link_vocabulary(gen: &Path, old: &str, new: &str) -> Result<()> {
-    let (from, to) = (
-        gen.join(vocabulary_file(old)),
-        gen.join(vocabulary_file(new)),
-    );
-    if !from.exists() || fs::hard_link(&from, &to).is_ok() {
+    let from = gen.join(vocabulary_file(old));
+    if !from.exists() {
         return Ok(());
     }
-    fs::copy(&from, &to)
-        .map(|_| ())
-        .with_context(|| format!("copying {} to {}", from.display(), to.display()))
+    link_or_copy(&from, &gen.join(vocabulary_file(new)))
 }
 
 /// The vocabulary kept with commit `token`; `None` when it has none or it cannot be read (it

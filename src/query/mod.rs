@@ -620,17 +620,33 @@ fn compile(store: &IndexStore, searcher: &Searcher, query: &str, expand: bool) -
 }
 
 /// Ranked matches: the first `want` as (score, address), the number of matches, facet counts.
-type Ranked = (Vec<(f32, tantivy::DocAddress)>, usize, FacetCounts);
+type Ranked = (Vec<(f32, tantivy::DocAddress)>, usize, Option<FacetCounts>);
 
 /// The first `want` matches as (score, address) in the requested order, the number of matches,
-/// and their facet counts: one pass over the matches for all three when sorting by relevance.
-fn ranked(searcher: &Searcher, q: &dyn Query, sort: Sort, want: usize) -> Result<Ranked> {
+/// and, when `facets` is set, their facet counts: one pass over the matches for all three when
+/// sorting by relevance.
+fn ranked(
+    searcher: &Searcher,
+    q: &dyn Query,
+    sort: Sort,
+    want: usize,
+    facets: bool,
+) -> Result<Ranked> {
     if sort == Sort::Relevance {
         let top = TopDocs::with_limit(want.max(1)).order_by_score();
-        let (docs, total, facets) = searcher.search(q, &(top, Count, FacetCollector))?;
-        return Ok((docs, total, facets));
+        if facets {
+            let (docs, total, f) = searcher.search(q, &(top, Count, FacetCollector))?;
+            return Ok((docs, total, Some(f)));
+        }
+        let (docs, total) = searcher.search(q, &(top, Count))?;
+        return Ok((docs, total, None));
     }
-    let (total, facets) = searcher.search(q, &(Count, FacetCollector))?;
+    let (total, facets) = if facets {
+        let (total, f) = searcher.search(q, &(Count, FacetCollector))?;
+        (total, Some(f))
+    } else {
+        (searcher.search(q, &Count)?, None)
+    };
     let all = searcher.search(q, &TopDocs::with_limit(total.max(1)).order_by_score())?;
     // Sort keys from the columnar fast fields: no stored document is read for sorting.
     let mut keyed: Vec<((u64, String), f32, tantivy::DocAddress)> = Vec::with_capacity(all.len());
@@ -690,7 +706,13 @@ pub fn search(store: &IndexStore, req: &SearchRequest) -> Result<SearchResult> {
             explain,
         });
     };
-    let (docs, total, facets) = ranked(&searcher, q.as_ref(), req.sort, req.offset + req.limit)?;
+    let (docs, total, facets) = ranked(
+        &searcher,
+        q.as_ref(),
+        req.sort,
+        req.offset + req.limit,
+        true,
+    )?;
     // The page's hits are read and cut into snippets on the search threads.
     let page: Vec<(f32, tantivy::DocAddress)> =
         docs.into_iter().skip(req.offset).take(req.limit).collect();
@@ -718,7 +740,7 @@ pub fn search(store: &IndexStore, req: &SearchRequest) -> Result<SearchResult> {
         hits.push(hit);
         explained.extend(why);
     }
-    let facets = facets.to_json();
+    let facets = facets.unwrap_or_default().to_json();
     let explain = req.explain.then(
         || serde_json::json!({
             "parsed": parsed,
@@ -747,7 +769,8 @@ pub fn search_all(
         return Ok(Vec::new());
     };
     let total = searcher.search(q.as_ref(), &Count)?;
-    let (docs, _, _) = ranked(&searcher, q.as_ref(), sort, total)?;
+    // Exports need no facet counts.
+    let (docs, _, _) = ranked(&searcher, q.as_ref(), sort, total, false)?;
     docs.into_iter()
         .map(|(_, addr)| {
             let d: TantivyDocument = searcher.doc(addr)?;
