@@ -118,9 +118,10 @@ fn scenarios() -> Vec<Scenario> {
         s(Chain::Utf8Cp1252, true, false),
         s(Chain::Utf8Cp1254, true, false),
         // Known gap. All of 0x80–0x9F dropped: 3 in 4 CJK characters lose a byte (one of 33 to
-        // guess), 1 in 4 lose two (one of ~1,000): a character-bigram model still restores 1 in
-        // 10 wrongly, and a keyword of several characters often comes back with one of them.
-        gap(Chain::Utf8Latin1, 0.88, 0.60),
+        // guess), 1 in 4 lose two (one of ~1,000): a character-bigram model still restores about
+        // 1 in 12 wrongly (a fifth of those punctuation: `：（）` come back as `，`), and a keyword
+        // of several characters often comes back with one of them wrong.
+        gap(Chain::Utf8Latin1, 0.905, 0.72),
         s(Chain::Utf8Latin1Utf8Gbk, true, false),
         s(Chain::GbkLatin1, true, false),
         s(Chain::Utf8Gbk, false, false),

@@ -68,6 +68,9 @@ pub(crate) fn cost(t: &Tables, c: char) -> f32 {
             8.0
         };
     }
+    if u < LOW_END {
+        return LOW_COST[u as usize];
+    }
     if is_han(c) {
         return t.han_cost(c).unwrap_or(if u > 0xFFFF {
             HAN_UNKNOWN_SUPP
@@ -77,6 +80,18 @@ pub(crate) fn cost(t: &Tables, c: char) -> f32 {
     }
     static_cost(c)
 }
+
+/// End of the code points whose cost comes from [`LOW_COST`] (the first Han block starts here).
+const LOW_END: u32 = 0x3400;
+
+/// `static_cost` of every code point below [`LOW_END`]: the Viterbi asks for the cost of each
+/// mojibake character once per state, and `static_cost` is a long chain of tests.
+static LOW_COST: once_cell::sync::Lazy<Vec<f32>> = once_cell::sync::Lazy::new(|| {
+    // The ASCII entries are never read: `cost` answers ASCII first.
+    (0..LOW_END)
+        .map(|u| char::from_u32(u).map_or(8.0, static_cost))
+        .collect()
+});
 
 /// Cost of a non-ASCII, non-Han character (no table needed).
 pub(crate) fn static_cost(c: char) -> f32 {
@@ -243,6 +258,10 @@ impl EmitCache {
     /// `emit(prev, c)` with `'\0'` for no previous character, cached.
     #[inline]
     pub(crate) fn emit(&mut self, t: &Tables, prev: char, c: char) -> f32 {
+        // No PMI below U+2E80 (see `pmi`): most mojibake characters take this path.
+        if (prev as u32) < 0x2E80 || (c as u32) < 0x2E80 {
+            return cost(t, c);
+        }
         let key = (u64::from(prev as u32) << 32) | u64::from(c as u32);
         let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & (EMIT_CACHE - 1);
         let e = self.slots[slot];

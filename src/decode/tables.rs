@@ -65,6 +65,10 @@ pub(crate) struct Tables {
     t2s_dense: Vec<u32>,
     /// Traditional → simplified outside the dense range.
     t2s: IntMap<u32, char>,
+    /// Successors of each dense-range character in `bigram`, most frequent first, as
+    /// `succ[succ_at[a]..succ_at[a + 1]]`: the restorations a left neighbour makes likely.
+    succ_at: Vec<u32>,
+    succ: Vec<u16>,
 }
 
 static LOADED: AtomicBool = AtomicBool::new(false);
@@ -159,6 +163,7 @@ impl Tables {
                 NEXT_ID.fetch_add(1, Ordering::Relaxed)
             }
         };
+        let (succ_at, succ) = successors(&bigram);
         let han_cost = uni
             .iter()
             .map(|&f| {
@@ -177,7 +182,20 @@ impl Tables {
             bigram,
             t2s_dense,
             t2s,
+            succ_at,
+            succ,
         }
+    }
+
+    /// Characters seen after `a` (t2s-mapped), most frequent pair first.
+    #[inline]
+    pub fn successors(&self, a: char) -> &[u16] {
+        let u = self.t2s(a) as u32;
+        if !(HAN_LO..HAN_HI).contains(&u) {
+            return &[];
+        }
+        let i = (u - HAN_LO) as usize;
+        &self.succ[self.succ_at[i] as usize..self.succ_at[i + 1] as usize]
     }
 
     /// `han_cost` of a Han character, or None when the table does not know it.
@@ -233,6 +251,25 @@ impl Tables {
         }
         self.bigram.get(&((a << 16) | b)).copied().unwrap_or(0.0)
     }
+}
+
+/// Successor lists of the dense-range characters, from the bigram counts (see `Tables::succ`).
+fn successors(bigram: &IntMap<u32, f32>) -> (Vec<u32>, Vec<u16>) {
+    let mut pairs: Vec<(u32, u16, f32)> = bigram
+        .iter()
+        .filter(|(&k, _)| (HAN_LO..HAN_HI).contains(&(k >> 16)))
+        .map(|(&k, &n)| (k >> 16, (k & 0xFFFF) as u16, n))
+        .collect();
+    pairs.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
+    let n = (HAN_HI - HAN_LO) as usize;
+    let mut at = vec![0u32; n + 1];
+    for &(a, _, _) in &pairs {
+        at[(a - HAN_LO) as usize + 1] += 1;
+    }
+    for i in 0..n {
+        at[i + 1] += at[i];
+    }
+    (at, pairs.into_iter().map(|p| p.1).collect())
 }
 
 /// True for characters UTF-8-as-GBK/Big5/Shift_JIS mojibake produces and clean text rarely uses.

@@ -32,6 +32,10 @@ const CLOSE_BUDGET: usize = 6;
 const COMPLETION_CANDIDATES: usize = 16;
 /// The same for chains that drop few bytes (windows-1252/1254): ten is enough there.
 const COMPLETION_CANDIDATES_SMALL_D: usize = 10;
+/// Successors of the left neighbour scanned for a completion the cheapest ones missed.
+const SUCCESSOR_SCAN: usize = 256;
+/// Most completions added that way.
+const SUCCESSORS_ADDED: usize = 4;
 /// Largest PMI bonus (see `cost::pmi`).
 const MAX_PMI: f32 = 3.0;
 /// Non-Han characters this costly (rare scripts, "anything else") are never restored.
@@ -111,6 +115,9 @@ struct Vit<'a> {
     scratch: Vec<(char, f32)>,
     /// This thread's lazy completions per chain and pending byte pattern.
     completions: Box<Completions>,
+    /// This thread's completions per chain, pending byte pattern and left neighbour among that
+    /// neighbour's frequent successors (0-terminated).
+    successor_fits: Box<SuccessorFits>,
     /// Closures with restoration left in this step.
     close_budget: usize,
     /// This thread's cache of `emit(prev, c)`: the same pairs recur across states and lines.
@@ -132,11 +139,17 @@ impl Vit<'_> {
 /// context-free cost; ambiguous). A pure function of the chain, so kept per thread across lines.
 type Completions = IntMap<u64, (Vec<(char, f32)>, bool)>;
 
+/// See `Vit::successor_fits`.
+type SuccessorFits = IntMap<u64, [u16; SUCCESSORS_ADDED]>;
+
+/// A thread's completion caches, with the id of the tables that costed them.
+type CompletionCaches = (u64, Box<Completions>, Box<SuccessorFits>);
+
 thread_local! {
     /// The back-pointer arena, kept per thread so its capacity is reused across lines.
     static NODES: std::cell::Cell<Option<Vec<Node>>> = const { std::cell::Cell::new(None) };
-    /// This thread's lazy completions, with the id of the tables that costed them.
-    static COMPLETIONS: std::cell::Cell<Option<(u64, Box<Completions>)>> = const { std::cell::Cell::new(None) };
+    /// This thread's completion caches.
+    static COMPLETIONS: std::cell::Cell<Option<CompletionCaches>> = const { std::cell::Cell::new(None) };
 }
 
 /// Every character that inserting D bytes into `pend` (after its lead) can complete, sorted by
@@ -188,6 +201,27 @@ fn completions(t: &Tables, cd: &ChainData, pend: &Pend, n: usize) -> (Vec<(char,
         .count();
     found.truncate(keep);
     (found, amb)
+}
+
+/// True when `c` is an `n`-byte UTF-8 character that `pend` (its lead and surviving bytes, in
+/// order) completes with bytes of `drop` in the other places.
+fn fits(c: char, pend: &Pend, n: usize, drop: &[u8]) -> bool {
+    let mut buf = [0u8; 4];
+    let bytes = c.encode_utf8(&mut buf).as_bytes();
+    if bytes.len() != n || bytes[0] != pend.b[0] {
+        return false;
+    }
+    let real = &pend.b[1..pend.len as usize];
+    let mut r = 0;
+    for &x in &bytes[1..] {
+        // A surviving byte is never one of the dropped ones, so the first match is the one.
+        if r < real.len() && x == real[r] {
+            r += 1;
+        } else if !drop.contains(&x) {
+            return false;
+        }
+    }
+    r == real.len()
 }
 
 fn utf8_need(lead: u8) -> u8 {
@@ -312,12 +346,8 @@ impl Vit<'_> {
         let k = n - have;
         // Two missing bytes from a large D (Latin-1's 33) is a thousand guesses per lead byte, but
         // the completion cache keeps only the few plausible ones, once per thread.
-        let key = u64::from(u32::from_le_bytes([
-            p.pend.b[0],
-            p.pend.b[1],
-            p.pend.b[2],
-            p.pend.len,
-        ])) | (cd_key(self.cd) << 32);
+        let pattern = u32::from_le_bytes([p.pend.b[0], p.pend.b[1], p.pend.b[2], p.pend.len]);
+        let key = u64::from(pattern) | (cd_key(self.cd) << 32);
         let t = self.t;
         let cd = self.cd;
         let entry = self
@@ -354,16 +384,53 @@ impl Vit<'_> {
             let cst = k as f32 * LAMBDA + self.emit(p.last, c);
             cands.push((c, cst));
         }
+        // The cheapest completions miss rarer characters that the left neighbour makes likely
+        // (域 after 领, when both of its continuation bytes were dropped): add those.
+        if is_han(p.last) {
+            let skey =
+                (u64::from(t.t2s(p.last) as u32) << 32 | u64::from(pattern)) ^ (cd_key(cd) << 56);
+            let found = self.successor_fits.entry(skey).or_insert_with(|| {
+                let mut found = [0u16; SUCCESSORS_ADDED];
+                let mut added = 0;
+                for &b in t.successors(p.last).iter().take(SUCCESSOR_SCAN) {
+                    let fit =
+                        char::from_u32(u32::from(b)).is_some_and(|c| fits(c, &p.pend, n, &cd.drop));
+                    if fit {
+                        found[added] = b;
+                        added += 1;
+                        if added == SUCCESSORS_ADDED {
+                            break;
+                        }
+                    }
+                }
+                found
+            });
+            let found = *found;
+            for c in found
+                .iter()
+                .take_while(|&&b| b != 0)
+                .filter_map(|&b| char::from_u32(u32::from(b)))
+            {
+                if !cands.iter().any(|&(x, _)| x == c) {
+                    let cst = k as f32 * LAMBDA + self.emit(p.last, c);
+                    cands.push((c, cst));
+                }
+            }
+        }
         // Keep the ones that fit both neighbours (the right one scores for real when it comes).
-        let rank = |&(c, cst): &(char, f32)| {
-            if next == '\0' {
+        let mut ranked = [(0f32, '\0', 0f32); COMPLETION_CANDIDATES + SUCCESSORS_ADDED];
+        let n_ranked = cands.len().min(ranked.len());
+        for (slot, &(c, cst)) in ranked.iter_mut().zip(&cands) {
+            let r = if next == '\0' {
                 cst
             } else {
                 cst - pmi(t, c, next)
-            }
-        };
-        cands.sort_by(|a, b| rank(a).total_cmp(&rank(b)));
-        for &(c, cst) in cands.iter().take(MAX_COMPLETIONS) {
+            };
+            *slot = (r, c, cst);
+        }
+        let ranked = &mut ranked[..n_ranked];
+        ranked.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for &(_, c, cst) in ranked.iter().take(MAX_COMPLETIONS) {
             let tok = Tok::Restored {
                 bytes: k as u8 + p.pend.ins,
                 ambiguous: amb || p.pend.amb,
@@ -497,16 +564,18 @@ impl Vit<'_> {
 
 /// Runs the Viterbi of one chain over one line; `tau` is the cost of entering a re-decoded run.
 pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOut {
+    let (completions, successor_fits) = COMPLETIONS
+        .with(|c| c.take())
+        .filter(|(id, _, _)| *id == t.id)
+        .map(|(_, c, s)| (c, s))
+        .unwrap_or_default();
     let mut v = Vit {
         t,
         cd,
         nodes: NODES.with(|c| c.take()).unwrap_or_default(),
         scratch: Vec::new(),
-        completions: COMPLETIONS
-            .with(|c| c.take())
-            .filter(|(id, _)| *id == t.id)
-            .map(|(_, c)| c)
-            .unwrap_or_default(),
+        completions,
+        successor_fits,
         emit_cache: EmitCache::take(t),
         close_budget: CLOSE_BUDGET,
         next: '\0',
@@ -638,13 +707,14 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
     let Vit {
         emit_cache,
         completions,
+        successor_fits,
         mut nodes,
         ..
     } = v;
     emit_cache.put();
     nodes.clear();
     NODES.with(|c| c.set(Some(nodes)));
-    COMPLETIONS.with(|c| c.set(Some((t.id, completions))));
+    COMPLETIONS.with(|c| c.set(Some((t.id, completions, successor_fits))));
     let mut out = LineOut {
         cost: best.cost,
         text: String::with_capacity(line.len() * 3),
@@ -772,4 +842,46 @@ fn lookahead(cd: &ChainData, line: &[char]) -> Vec<char> {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::chains::Chain;
+    use crate::decode::damage::{corrupt_with, Damage};
+    use crate::decode::tables::TABLES;
+
+    #[test]
+    fn a_character_that_lost_both_continuation_bytes_follows_its_left_neighbour() {
+        // UTF-8 read as Latin-1 with 0x80–0x9F dropped: 品 (E5 93 81) keeps only its lead byte,
+        // one of about a thousand characters, and too many cheaper ones to be among the
+        // cheapest completions. 产 before it makes it likely.
+        let t = &*TABLES;
+        let cd = Chain::Utf8Latin1.data();
+        let lossy = Damage {
+            chain: Chain::Utf8Latin1,
+            lossy: true,
+        };
+        for word in ["产品", "以及", "如果", "区域"] {
+            let second: Vec<u8> = word.chars().nth(1).map_or_else(Vec::new, |c| {
+                c.encode_utf8(&mut [0u8; 4]).as_bytes().to_vec()
+            });
+            let pend = Pend {
+                b: [second[0], 0, 0],
+                len: 1,
+                ins: 0,
+                amb: false,
+            };
+            let cheapest = completions(t, cd, &pend, 3).0;
+            assert!(
+                !cheapest
+                    .iter()
+                    .any(|&(c, _)| Some(c) == word.chars().nth(1)),
+                "{word}: the cheapest completions already hold it"
+            );
+            let broken = String::from_utf8(corrupt_with(word, lossy, 1)).expect("UTF-8");
+            let chars: Vec<char> = broken.chars().collect();
+            assert_eq!(run(t, cd, &chars, TAU).text, word, "from {broken:?}");
+        }
+    }
 }
