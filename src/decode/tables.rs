@@ -69,6 +69,9 @@ pub(crate) struct Tables {
     /// `succ[succ_at[a]..succ_at[a + 1]]`: the restorations a left neighbour makes likely.
     succ_at: Vec<u32>,
     succ: Vec<u16>,
+    /// Predecessors, the same way: the restorations a right neighbour makes likely.
+    pred_at: Vec<u32>,
+    pred: Vec<u16>,
 }
 
 static LOADED: AtomicBool = AtomicBool::new(false);
@@ -163,7 +166,8 @@ impl Tables {
                 NEXT_ID.fetch_add(1, Ordering::Relaxed)
             }
         };
-        let (succ_at, succ) = successors(&bigram);
+        let (succ_at, succ) = neighbours(&bigram, false);
+        let (pred_at, pred) = neighbours(&bigram, true);
         let han_cost = uni
             .iter()
             .map(|&f| {
@@ -184,18 +188,31 @@ impl Tables {
             t2s,
             succ_at,
             succ,
+            pred_at,
+            pred,
         }
     }
 
     /// Characters seen after `a` (t2s-mapped), most frequent pair first.
     #[inline]
     pub fn successors(&self, a: char) -> &[u16] {
-        let u = self.t2s(a) as u32;
+        self.neighbours(a, &self.succ_at, &self.succ)
+    }
+
+    /// Characters seen before `b` (t2s-mapped), most frequent pair first.
+    #[inline]
+    pub fn predecessors(&self, b: char) -> &[u16] {
+        self.neighbours(b, &self.pred_at, &self.pred)
+    }
+
+    #[inline]
+    fn neighbours<'a>(&self, c: char, at: &[u32], list: &'a [u16]) -> &'a [u16] {
+        let u = self.t2s(c) as u32;
         if !(HAN_LO..HAN_HI).contains(&u) {
             return &[];
         }
         let i = (u - HAN_LO) as usize;
-        &self.succ[self.succ_at[i] as usize..self.succ_at[i + 1] as usize]
+        &list[at[i] as usize..at[i + 1] as usize]
     }
 
     /// `han_cost` of a Han character, or None when the table does not know it.
@@ -253,12 +270,19 @@ impl Tables {
     }
 }
 
-/// Successor lists of the dense-range characters, from the bigram counts (see `Tables::succ`).
-fn successors(bigram: &IntMap<u32, f32>) -> (Vec<u32>, Vec<u16>) {
+/// Successor (or, with `before`, predecessor) lists of the dense-range characters, from the
+/// bigram counts (see `Tables::succ`).
+fn neighbours(bigram: &IntMap<u32, f32>, before: bool) -> (Vec<u32>, Vec<u16>) {
     let mut pairs: Vec<(u32, u16, f32)> = bigram
         .iter()
-        .filter(|(&k, _)| (HAN_LO..HAN_HI).contains(&(k >> 16)))
-        .map(|(&k, &n)| (k >> 16, (k & 0xFFFF) as u16, n))
+        .map(|(&k, &n)| {
+            if before {
+                ((k & 0xFFFF), (k >> 16) as u16, n)
+            } else {
+                (k >> 16, (k & 0xFFFF) as u16, n)
+            }
+        })
+        .filter(|p| (HAN_LO..HAN_HI).contains(&p.0))
         .collect();
     pairs.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
     let n = (HAN_HI - HAN_LO) as usize;

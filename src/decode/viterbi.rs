@@ -115,8 +115,8 @@ struct Vit<'a> {
     scratch: Vec<(char, f32)>,
     /// This thread's lazy completions per chain and pending byte pattern.
     completions: Box<Completions>,
-    /// This thread's completions per chain, pending byte pattern and left neighbour among that
-    /// neighbour's frequent successors (0-terminated).
+    /// This thread's completions per chain, pending byte pattern and neighbour among that
+    /// neighbour's frequent successors or predecessors (see `neighbour_fits`).
     successor_fits: Box<SuccessorFits>,
     /// Closures with restoration left in this step.
     close_budget: usize,
@@ -333,6 +333,41 @@ impl Vit<'_> {
         }
     }
 
+    /// Up to `SUCCESSORS_ADDED` frequent successors of `anchor` (predecessors with `before`)
+    /// that complete `pend` (0-terminated), cached per thread.
+    fn neighbour_fits(
+        &mut self,
+        anchor: char,
+        before: bool,
+        pattern: u32,
+        pend: &Pend,
+        n: usize,
+    ) -> [u16; SUCCESSORS_ADDED] {
+        let (t, cd) = (self.t, self.cd);
+        let key = (u64::from(t.t2s(anchor) as u32) << 32 | u64::from(pattern))
+            ^ (cd_key(cd) << 56)
+            ^ (u64::from(before) << 63);
+        *self.successor_fits.entry(key).or_insert_with(|| {
+            let list = if before {
+                t.predecessors(anchor)
+            } else {
+                t.successors(anchor)
+            };
+            let mut found = [0u16; SUCCESSORS_ADDED];
+            let mut added = 0;
+            for &b in list.iter().take(SUCCESSOR_SCAN) {
+                if char::from_u32(u32::from(b)).is_some_and(|c| fits(c, pend, n, &cd.drop)) {
+                    found[added] = b;
+                    added += 1;
+                    if added == SUCCESSORS_ADDED {
+                        break;
+                    }
+                }
+            }
+            found
+        })
+    }
+
     /// UTF-8 lazy completion: every character obtainable by inserting the missing bytes from D.
     fn lazy_completions(&mut self, p: P, out: &mut Vec<P>) {
         if self.cd.drop.is_empty() || p.pend.len == 0 {
@@ -384,28 +419,14 @@ impl Vit<'_> {
             let cst = k as f32 * LAMBDA + self.emit(p.last, c);
             cands.push((c, cst));
         }
-        // The cheapest completions miss rarer characters that the left neighbour makes likely
-        // (域 after 领, when both of its continuation bytes were dropped): add those.
-        if is_han(p.last) {
-            let skey =
-                (u64::from(t.t2s(p.last) as u32) << 32 | u64::from(pattern)) ^ (cd_key(cd) << 56);
-            let found = self.successor_fits.entry(skey).or_insert_with(|| {
-                let mut found = [0u16; SUCCESSORS_ADDED];
-                let mut added = 0;
-                for &b in t.successors(p.last).iter().take(SUCCESSOR_SCAN) {
-                    let fit =
-                        char::from_u32(u32::from(b)).is_some_and(|c| fits(c, &p.pend, n, &cd.drop));
-                    if fit {
-                        found[added] = b;
-                        added += 1;
-                        if added == SUCCESSORS_ADDED {
-                            break;
-                        }
-                    }
-                }
-                found
-            });
-            let found = *found;
+        // The cheapest completions miss rarer characters that a neighbour makes likely (域 after
+        // 领, when both of its continuation bytes were dropped): add those. The right neighbour
+        // is the strict reading of what follows, right less often.
+        for (anchor, before) in [(p.last, false), (next, true)] {
+            if !is_han(anchor) {
+                continue;
+            }
+            let found = self.neighbour_fits(anchor, before, pattern, &p.pend, n);
             for c in found
                 .iter()
                 .take_while(|&&b| b != 0)
@@ -418,7 +439,7 @@ impl Vit<'_> {
             }
         }
         // Keep the ones that fit both neighbours (the right one scores for real when it comes).
-        let mut ranked = [(0f32, '\0', 0f32); COMPLETION_CANDIDATES + SUCCESSORS_ADDED];
+        let mut ranked = [(0f32, '\0', 0f32); COMPLETION_CANDIDATES + 2 * SUCCESSORS_ADDED];
         let n_ranked = cands.len().min(ranked.len());
         for (slot, &(c, cst)) in ranked.iter_mut().zip(&cands) {
             let r = if next == '\0' {
