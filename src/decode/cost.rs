@@ -187,10 +187,16 @@ pub(crate) fn pair_pen(a: char, b: char) -> f32 {
     }
 }
 
+/// True when the pair may have a PMI: both characters at or above U+2E80 (CJK).
+#[inline]
+fn has_pmi(a: char, b: char) -> bool {
+    (a as u32) >= 0x2E80 && (b as u32) >= 0x2E80
+}
+
 /// Pointwise mutual information of `b` after `a`, clamped to [0, 3] (§4.2).
 #[inline]
 pub(crate) fn pmi(t: &Tables, a: char, b: char) -> f32 {
-    if (a as u32) < 0x2E80 || (b as u32) < 0x2E80 {
+    if !has_pmi(a, b) {
         return 0.0;
     }
     let ca = t.count(t.t2s(a));
@@ -258,8 +264,8 @@ impl EmitCache {
     /// `emit(prev, c)` with `'\0'` for no previous character, cached.
     #[inline]
     pub(crate) fn emit(&mut self, t: &Tables, prev: char, c: char) -> f32 {
-        // No PMI below U+2E80 (see `pmi`): most mojibake characters take this path.
-        if (prev as u32) < 0x2E80 || (c as u32) < 0x2E80 {
+        // Most mojibake characters take this path.
+        if !has_pmi(prev, c) {
             return cost(t, c);
         }
         let key = (u64::from(prev as u32) << 32) | u64::from(c as u32);

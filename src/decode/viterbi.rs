@@ -884,20 +884,16 @@ mod tests {
             lossy: true,
         };
         for word in ["产品", "以及", "如果", "区域"] {
-            let second: Vec<u8> = word.chars().nth(1).map_or_else(Vec::new, |c| {
-                c.encode_utf8(&mut [0u8; 4]).as_bytes().to_vec()
-            });
+            let second = word.chars().nth(1).expect("a two-character word");
             let pend = Pend {
-                b: [second[0], 0, 0],
+                b: [second.encode_utf8(&mut [0u8; 4]).as_bytes()[0], 0, 0],
                 len: 1,
                 ins: 0,
                 amb: false,
             };
             let cheapest = completions(t, cd, &pend, 3).0;
             assert!(
-                !cheapest
-                    .iter()
-                    .any(|&(c, _)| Some(c) == word.chars().nth(1)),
+                !cheapest.iter().any(|&(c, _)| c == second),
                 "{word}: the cheapest completions already hold it"
             );
             let broken = String::from_utf8(corrupt_with(word, lossy, 1)).expect("UTF-8");
