@@ -258,6 +258,13 @@ impl ChainData {
         c.is_ascii() || self.alts.contains_key(&(c as u32))
     }
 
+    /// True when the chain can re-decode `c`: its alphabet, and for a "UTF-8 first" reader also
+    /// any character of three or more UTF-8 bytes (`仰` is such a reader's view of GBK pairs).
+    #[inline]
+    pub fn explains(&self, c: char) -> bool {
+        self.in_gate_alphabet(c) || (self.utf8_first && c as u32 >= 0x800)
+    }
+
     /// The first alternative's bytes (the strict transform of the chain gate).
     #[inline]
     pub fn first(&self, c: char) -> Option<Alt> {

@@ -346,9 +346,16 @@ struct Attempt {
 
 /// [`repair_line`] over a line cut at ASCII characters into pieces of at most `MAX_SEGMENT`
 /// bytes (mojibake of one character never spans an ASCII byte, so the cuts lose nothing).
-fn repair_segmented(t: &Tables, line: &str, how: Attempt) -> Option<LineFix> {
+/// `gated`: the chain gate's strict transform of the whole line under `how.dominant`, when the
+/// caller already has it (a line that is not cut reuses it).
+fn repair_segmented(
+    t: &Tables,
+    line: &str,
+    how: Attempt,
+    gated: Option<Strict>,
+) -> Option<LineFix> {
     if line.len() <= MAX_SEGMENT {
-        return repair_line(t, line, how);
+        return repair_line(t, line, how, gated);
     }
     let mut fix = LineFix {
         text: String::with_capacity(line.len()),
@@ -371,7 +378,7 @@ fn repair_segmented(t: &Tables, line: &str, how: Attempt) -> Option<LineFix> {
             };
         }
         let (seg, tail) = rest.split_at(cut);
-        match repair_line(t, seg, how) {
+        match repair_line(t, seg, how, None) {
             Some(f) => {
                 fix.text.push_str(&f.text);
                 fix.bytes_restored += f.bytes_restored;
@@ -391,8 +398,9 @@ fn repair_segmented(t: &Tables, line: &str, how: Attempt) -> Option<LineFix> {
 }
 
 /// Repairs one line: up to `MAX_PASSES` passes, each taking the cheapest gated chain if it beats
-/// the line as written; `how` says which chains are tried.
-fn repair_line(t: &Tables, line: &str, how: Attempt) -> Option<LineFix> {
+/// the line as written; `how` says which chains are tried, and `gated` is the first pass's
+/// strict transform under `how.dominant` when already known.
+fn repair_line(t: &Tables, line: &str, how: Attempt, mut gated: Option<Strict>) -> Option<LineFix> {
     let Attempt {
         dominant,
         favour,
@@ -412,7 +420,10 @@ fn repair_line(t: &Tables, line: &str, how: Attempt) -> Option<LineFix> {
         chars.extend(cur.chars());
         let base = text_cost(t, &cur);
         let mut best: Option<(Chain, viterbi::LineOut)> = None;
-        let chains = promising_chains(t, &chars, dominant, only);
+        let chains = match (gated.take(), dominant) {
+            (Some(strict), Some(d)) if only => vec![(d, Some(strict))],
+            _ => promising_chains(t, &chars, dominant, only),
+        };
         // Fast path: the best chain's strict reading decodes to UTF-8 without a single error (UTF-8
         // resynchronises, so a lost byte always shows), reads far better than the line and looks
         // clean: that is the Viterbi's all-re-decoded path, take it directly. Legacy DBCS readings
@@ -580,25 +591,28 @@ pub(crate) fn repair_owned(
             // that chain alone (as pass 2 would give it): the other chains' Viterbis rarely win
             // there and cost most of the time on broken documents. Lines it cannot repair still
             // get every chain.
-            let settled = settled_chain(&clear, &wins).filter(|d| {
+            let settled = settled_chain(&clear, &wins).and_then(|d| {
                 let chars: Vec<char> = body.chars().collect();
-                covers(d.data(), &chars) && chain_gate(t, d.data(), &chars).is_some()
+                if !covers(d.data(), &chars) {
+                    return None;
+                }
+                chain_gate(t, d.data(), &chars).map(|strict| (d, strict))
             });
-            let first = settled.and_then(|d| {
+            let first = settled.and_then(|(d, strict)| {
                 tried_dom = Some(d);
                 let alone = Attempt {
                     dominant: Some(d),
                     favour: true,
                     only: true,
                 };
-                repair_segmented(t, &body, alone)
+                repair_segmented(t, &body, alone, Some(strict))
             });
             let every = Attempt {
                 dominant: None,
                 favour: false,
                 only: false,
             };
-            first.or_else(|| repair_segmented(t, &body, every))
+            first.or_else(|| repair_segmented(t, &body, every, None))
         } else {
             None
         };
@@ -638,7 +652,7 @@ pub(crate) fn repair_owned(
                     favour: true,
                     only: false,
                 };
-                if let Some(f) = repair_segmented(t, b, favoured) {
+                if let Some(f) = repair_segmented(t, b, favoured, None) {
                     out_lines[i] = Some(f);
                 }
             }
@@ -676,10 +690,10 @@ const CLEAR_MARGIN: f32 = 2.0;
 const SETTLED_LINES: usize = 4;
 const SETTLED_SHARE: f32 = 0.9;
 
-/// True when every non-ASCII character of the line is in the chain's alphabet: a line with a
-/// character only a neighbouring chain explains (`ğ` in a windows-1252 document) gets every chain.
+/// True when the chain explains every non-ASCII character of the line: a line with a character
+/// only a neighbouring chain explains (`ğ` in a windows-1252 document) gets every chain.
 fn covers(cd: &ChainData, line: &[char]) -> bool {
-    line.iter().all(|&c| c.is_ascii() || cd.in_gate_alphabet(c))
+    line.iter().all(|&c| c.is_ascii() || cd.explains(c))
 }
 
 /// The chain that has clearly won the lines so far, if any (`votes`: length of clearly won lines).

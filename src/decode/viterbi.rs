@@ -118,6 +118,8 @@ struct Vit<'a> {
     /// This thread's completions per chain, pending byte pattern and neighbour among that
     /// neighbour's frequent successors or predecessors (see `neighbour_fits`).
     successor_fits: Box<SuccessorFits>,
+    /// This thread's direct-mapped cache of closures (`CLOSURE_SLOTS`).
+    closures: Box<[Closure]>,
     /// Closures with restoration left in this step.
     close_budget: usize,
     /// This thread's cache of `emit(prev, c)`: the same pairs recur across states and lines.
@@ -142,6 +144,28 @@ type Completions = IntMap<u64, (Vec<(char, f32)>, bool)>;
 /// See `Vit::successor_fits`.
 type SuccessorFits = IntMap<u64, [u16; SUCCESSORS_ADDED]>;
 
+/// Slots of the closure cache (a power of two).
+const CLOSURE_SLOTS: usize = 1 << 14;
+
+/// What closing a pending sequence gives, cached: the restorations kept (character, cost before
+/// the state's own) and whether the pattern is ambiguous. A pure function of the tables, the
+/// chain, the pending bytes and both neighbours (all in `key`), and the same words recur line
+/// after line: half the closures of a lossy windows-1252 document are found here.
+#[derive(Clone, Copy)]
+struct Closure {
+    key: u128,
+    n: u8,
+    amb: bool,
+    kept: [(char, f32); MAX_COMPLETIONS],
+}
+
+const EMPTY_CLOSURE: Closure = Closure {
+    key: u128::MAX,
+    n: 0,
+    amb: false,
+    kept: [('\0', 0.0); MAX_COMPLETIONS],
+};
+
 /// A thread's completion caches, with the id of the tables that costed them.
 type CompletionCaches = (u64, Box<Completions>, Box<SuccessorFits>);
 
@@ -150,6 +174,8 @@ thread_local! {
     static NODES: std::cell::Cell<Option<Vec<Node>>> = const { std::cell::Cell::new(None) };
     /// This thread's completion caches.
     static COMPLETIONS: std::cell::Cell<Option<CompletionCaches>> = const { std::cell::Cell::new(None) };
+    /// This thread's closure cache (its keys name the tables, so it outlives a change of tables).
+    static CLOSURES: std::cell::Cell<Option<Box<[Closure]>>> = const { std::cell::Cell::new(None) };
 }
 
 /// Every character that inserting D bytes into `pend` (after its lead) can complete, sorted by
@@ -379,9 +405,46 @@ impl Vit<'_> {
             return;
         }
         let k = n - have;
+        let pattern = u32::from_le_bytes([p.pend.b[0], p.pend.b[1], p.pend.b[2], p.pend.len]);
+        let key = u128::from(pattern)
+            | u128::from(cd_key(self.cd)) << 32
+            | u128::from(p.last as u32) << 40
+            | u128::from(self.next as u32) << 72
+            | u128::from(self.t.id as u32) << 96;
+        let slot = ((key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40)
+            as usize
+            & (CLOSURE_SLOTS - 1);
+        let closure = if self.closures[slot].key == key {
+            self.closures[slot]
+        } else {
+            let c = self.closure(p, n, k, pattern, key);
+            self.closures[slot] = c;
+            c
+        };
+        for &(c, cst) in &closure.kept[..closure.n as usize] {
+            let tok = Tok::Restored {
+                bytes: k as u8 + p.pend.ins,
+                ambiguous: closure.amb || p.pend.amb,
+            };
+            let node = self.push(p.node, c, tok);
+            out.push(P {
+                cost: p.cost + cst,
+                last: c,
+                pend: Pend::default(),
+                node,
+            });
+        }
+    }
+
+    /// The restorations worth keeping for `p`'s pending bytes (`n` long, `k` missing) between
+    /// `p.last` and `self.next`.
+    fn closure(&mut self, p: P, n: usize, k: usize, pattern: u32, key: u128) -> Closure {
+        let mut result = Closure {
+            key,
+            ..EMPTY_CLOSURE
+        };
         // Two missing bytes from a large D (Latin-1's 33) is a thousand guesses per lead byte, but
         // the completion cache keeps only the few plausible ones, once per thread.
-        let pattern = u32::from_le_bytes([p.pend.b[0], p.pend.b[1], p.pend.b[2], p.pend.len]);
         let key = u64::from(pattern) | (cd_key(self.cd) << 32);
         let t = self.t;
         let cd = self.cd;
@@ -390,8 +453,9 @@ impl Vit<'_> {
             .entry(key)
             .or_insert_with(|| completions(t, cd, &p.pend, n));
         let amb = entry.1;
+        result.amb = amb;
         let Some(&(_, floor)) = entry.0.first() else {
-            return;
+            return result;
         };
         // PMI is at most 3 on either side: candidates costlier than the cheapest by more than
         // both cannot win.
@@ -451,20 +515,12 @@ impl Vit<'_> {
         }
         let ranked = &mut ranked[..n_ranked];
         ranked.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        for &(_, c, cst) in ranked.iter().take(MAX_COMPLETIONS) {
-            let tok = Tok::Restored {
-                bytes: k as u8 + p.pend.ins,
-                ambiguous: amb || p.pend.amb,
-            };
-            let node = self.push(p.node, c, tok);
-            out.push(P {
-                cost: p.cost + cst,
-                last: c,
-                pend: Pend::default(),
-                node,
-            });
+        for (slot, &(_, c, cst)) in result.kept.iter_mut().zip(ranked.iter()) {
+            *slot = (c, cst);
+            result.n += 1;
         }
         self.scratch = cands;
+        result
     }
 
     /// Feeds one byte through the chain's decoder.
@@ -590,6 +646,9 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
         .filter(|(id, _, _)| *id == t.id)
         .map(|(_, c, s)| (c, s))
         .unwrap_or_default();
+    let closures = CLOSURES
+        .with(|c| c.take())
+        .unwrap_or_else(|| vec![EMPTY_CLOSURE; CLOSURE_SLOTS].into_boxed_slice());
     let mut v = Vit {
         t,
         cd,
@@ -597,6 +656,7 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
         scratch: Vec::new(),
         completions,
         successor_fits,
+        closures,
         emit_cache: EmitCache::take(t),
         close_budget: CLOSE_BUDGET,
         next: '\0',
@@ -729,6 +789,7 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
         emit_cache,
         completions,
         successor_fits,
+        closures,
         mut nodes,
         ..
     } = v;
@@ -736,6 +797,7 @@ pub(crate) fn run(t: &Tables, cd: &ChainData, line: &[char], tau: f32) -> LineOu
     nodes.clear();
     NODES.with(|c| c.set(Some(nodes)));
     COMPLETIONS.with(|c| c.set(Some((t.id, completions, successor_fits))));
+    CLOSURES.with(|c| c.set(Some(closures)));
     let mut out = LineOut {
         cost: best.cost,
         text: String::with_capacity(line.len() * 3),
