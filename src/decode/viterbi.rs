@@ -232,11 +232,20 @@ fn completions(t: &Tables, cd: &ChainData, pend: &Pend, n: usize) -> (Vec<(char,
 /// True when `c` is an `n`-byte UTF-8 character that `pend` (its lead and surviving bytes, in
 /// order) completes with bytes of `drop` in the other places.
 fn fits(c: char, pend: &Pend, n: usize, drop: &[u8]) -> bool {
-    let mut buf = [0u8; 4];
-    let bytes = c.encode_utf8(&mut buf).as_bytes();
-    if bytes.len() != n || bytes[0] != pend.b[0] {
+    // The lead byte first, without encoding: most neighbours scanned fail here (a lead byte of a
+    // three-byte character covers one sixth of the Han block).
+    let u = c as u32;
+    let lead = match n {
+        2 if (0x80..0x800).contains(&u) => 0xC0 | (u >> 6),
+        3 if (0x800..0x10000).contains(&u) => 0xE0 | (u >> 12),
+        4 if u >= 0x10000 => 0xF0 | (u >> 18),
+        _ => return false,
+    };
+    if lead != u32::from(pend.b[0]) {
         return false;
     }
+    let mut buf = [0u8; 4];
+    let bytes = c.encode_utf8(&mut buf).as_bytes();
     let real = &pend.b[1..pend.len as usize];
     let mut r = 0;
     for &x in &bytes[1..] {
