@@ -1,6 +1,6 @@
 //! Character accuracy of the repair on damaged copies of real notes (for tuning the decode
 //! stage; `tests/search_damaged.rs` asserts the figures):
-//! `cargo run --release --example decode_accuracy -- NOTES_DIR CHAIN [lossy] [--files N] [--show N] [--domain N]`.
+//! `cargo run --release --example decode_accuracy -- NOTES_DIR CHAIN [lossy] [--files N] [--show N] [--domain N] [--oracle]`.
 //!
 //! Damages N notes (evenly spread over the sorted list) with CHAIN, decodes them (with
 //! `--domain N`: with the model refreshed from N other notes, as `index` does), and prints
@@ -44,6 +44,15 @@ fn main() {
     for p in files.iter().filter(|p| !picked.contains(p)).take(domain) {
         if let Ok(bytes) = std::fs::read(p) {
             counts.add(&decode(&bytes).text);
+        }
+    }
+    // `--oracle`: the model also learns the clean text of the damaged notes themselves, the
+    // ceiling of what better in-domain statistics could give a character-pair model.
+    if args.iter().any(|a| a == "--oracle") {
+        for p in &picked {
+            if let Ok(clean) = std::fs::read_to_string(p) {
+                counts.add(&clean);
+            }
         }
     }
     let t = Instant::now();
