@@ -33,9 +33,10 @@ const SCORE_PREFIX: usize = 16 * 1024;
 const QUICK_PREFIX: usize = 2048;
 /// Non-ASCII bytes the quick round needs before it may decide.
 const QUICK_MIN_NON_ASCII: usize = 256;
-/// Lead per non-ASCII byte over the next candidate at which the quick round decides (GBK and
-/// Big5 notes lead by 1.0–2.8 after 2 KB).
-const QUICK_LEAD: f32 = 0.5;
+/// Lead per non-ASCII byte over the next candidate at which the quick round decides: the text
+/// alone must lead by 0.5 more than chardetng's bonus could move on the whole file (GBK and
+/// Big5 notes lead by 1.0–2.8 after 2 KB, bonus included).
+const QUICK_LEAD: f32 = 0.5 + GUESS_BONUS;
 
 /// Decodes raw bytes to text and says how (design §4.5).
 pub(crate) fn decode_raw(bytes: &[u8]) -> (String, RawReport) {
