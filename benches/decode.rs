@@ -48,17 +48,22 @@ fn cpu_secs() -> Option<f64> {
     Some(ticks / 100.0)
 }
 
+/// True when the input labelled `label` is to be measured: `cargo bench --bench decode -- gbk`
+/// measures only the inputs whose label contains `gbk`; a trailing `$` asks for the end of the
+/// label (`'utf8>cp1252$'`).
+fn wanted(label: &str) -> bool {
+    static FILTER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let filter = FILTER.get_or_init(|| std::env::args().skip(1).find(|a| !a.starts_with('-')));
+    match filter.as_deref().map(|f| (f, f.strip_suffix('$'))) {
+        None => true,
+        Some((_, Some(end))) => label.ends_with(end),
+        Some((f, None)) => label.contains(f),
+    }
+}
+
 fn measure(label: &str, inputs: &[Vec<u8>], rounds: usize) {
-    // `cargo bench --bench decode -- gbk` measures only the inputs whose label contains `gbk`;
-    // a trailing `$` asks for the whole label (`'utf8>cp1252$'`).
-    if let Some(filter) = std::env::args().skip(1).find(|a| !a.starts_with('-')) {
-        let keep = match filter.strip_suffix('$') {
-            Some(whole) => label.ends_with(whole),
-            None => label.contains(filter.as_str()),
-        };
-        if !keep {
-            return;
-        }
+    if !wanted(label) {
+        return;
     }
     let bytes: usize = inputs.iter().map(Vec::len).sum();
     let (t0, c0) = (Instant::now(), cpu_secs());
@@ -84,9 +89,25 @@ fn main() {
     let docs = corpus();
     let clean: Vec<Vec<u8>> = docs.iter().map(|d| d.clone().into_bytes()).collect();
     measure("clean UTF-8", &clean, 10);
+    let chains = [
+        (Chain::Utf8Cp1252, false),
+        (Chain::Utf8Cp1252, true),
+        (Chain::Utf8Latin1, false),
+        (Chain::Utf8Latin1, true),
+        (Chain::Utf8Cp1254, true),
+        (Chain::Utf8Latin1Utf8Gbk, false),
+        (Chain::Utf8Gbk, false),
+        (Chain::GbkLatin1, false),
+        (Chain::GbkLatin1, true),
+    ]
+    .map(|(chain, lossy)| Damage { chain, lossy });
+    let scored = wanted("raw GBK")
+        || chains
+            .iter()
+            .any(|d| wanted(&format!("broken {}", d.label())));
     // The scoring tables are built once per process, on the first broken file: time that apart,
     // so the per-chain figures are what every later file costs.
-    if let Some(first) = docs.first() {
+    if let (true, Some(first)) = (scored, docs.first()) {
         let broken = corrupt_with(
             first,
             Damage {
@@ -109,18 +130,7 @@ fn main() {
         .collect();
     measure("raw GBK", &gbk, 1);
     let some: Vec<&String> = docs.iter().take(BROKEN_FILES).collect();
-    for (chain, lossy) in [
-        (Chain::Utf8Cp1252, false),
-        (Chain::Utf8Cp1252, true),
-        (Chain::Utf8Latin1, false),
-        (Chain::Utf8Latin1, true),
-        (Chain::Utf8Cp1254, true),
-        (Chain::Utf8Latin1Utf8Gbk, false),
-        (Chain::Utf8Gbk, false),
-        (Chain::GbkLatin1, false),
-        (Chain::GbkLatin1, true),
-    ] {
-        let d = Damage { chain, lossy };
+    for d in chains {
         let broken: Vec<Vec<u8>> = some.iter().map(|s| corrupt_with(s, d, 1)).collect();
         measure(&format!("broken {}", d.label()), &broken, 1);
     }

@@ -19,7 +19,9 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(dir), Some(chain)) = (args.get(1), args.get(2).and_then(|c| Chain::from_name(c)))
     else {
-        eprintln!("usage: decode_accuracy NOTES_DIR CHAIN [lossy] [--files N] [--show N]");
+        eprintln!(
+            "usage: decode_accuracy NOTES_DIR CHAIN [lossy] [--files N] [--show N] [--domain N] [--oracle]"
+        );
         std::process::exit(2);
     };
     let opt = |name: &str, default: usize| {
@@ -57,7 +59,7 @@ fn main() {
     }
     let t = Instant::now();
     let model = RepairModel::refreshed(&counts);
-    if domain > 0 {
+    if domain > 0 || model.is_refreshed() {
         println!(
             "model from {} Han characters of {domain} notes: refreshed {} in {:.0} ms",
             counts.han_chars(),

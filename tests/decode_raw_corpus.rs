@@ -49,9 +49,8 @@ fn short(text: &str, n: usize) -> &str {
 
 /// Decodes `text` saved as `enc`; returns a description of what went wrong, if anything.
 fn check(text: &str, enc: &'static Encoding) -> Option<String> {
-    let (bytes, _, unmappable) = enc.encode(text);
     // Unmappable characters become numeric references, which the decode stage turns back.
-    let _ = unmappable;
+    let (bytes, _, _) = enc.encode(text);
     let d = decode(&bytes);
     if d.report.raw.encoding != enc.name() {
         return Some(format!("read as {}", d.report.raw.encoding));
@@ -83,7 +82,11 @@ fn legacy_encodings_of_the_notes_decode_to_their_text() {
             .map(|c| to_trad.get(&c).copied().unwrap_or(c))
             .collect();
         for (text, enc) in [(note.as_str(), GBK), (trad.as_str(), BIG5)] {
-            for t in [text, short(text, SHORT)] {
+            // A short copy that is all ASCII is plain UTF-8, whatever it was saved as.
+            for t in [text, short(text, SHORT)]
+                .into_iter()
+                .filter(|t| !t.is_ascii())
+            {
                 checked += 1;
                 if let Some(why) = check(t, enc) {
                     failures.push(format!("{} ({} bytes): {why}", enc.name(), t.len()));

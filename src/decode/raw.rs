@@ -80,7 +80,7 @@ fn detect_legacy(bytes: &[u8], rep: &mut RawReport) -> &'static Encoding {
     let mut decided = None;
     let non_ascii = quick.iter().filter(|b| !b.is_ascii()).count();
     if !whole && non_ascii >= QUICK_MIN_NON_ASCII {
-        let ranked = score_candidates(quick, det.guess(hint, Utf8Detection::Allow));
+        let ranked = score_candidates(quick, non_ascii, det.guess(hint, Utf8Detection::Allow));
         let lead = match ranked.as_slice() {
             [a, b, ..] => (b.0 - a.0) / non_ascii as f32,
             _ => f32::INFINITY,
@@ -106,7 +106,9 @@ fn detect_legacy(bytes: &[u8], rep: &mut RawReport) -> &'static Encoding {
     }
     rep.method = "scored".into();
     decided.unwrap_or_else(|| {
-        let ranked = score_candidates(prefix_at_line(bytes, SCORE_PREFIX), g);
+        let sample = prefix_at_line(bytes, SCORE_PREFIX);
+        let non_ascii = sample.iter().filter(|b| !b.is_ascii()).count();
+        let ranked = score_candidates(sample, non_ascii, g);
         ranked.first().map_or(g, |r| r.1)
     })
 }
@@ -159,7 +161,7 @@ fn common_share(text: &str) -> f64 {
     }
 }
 
-/// Bytes of the head `utf16_scored` looks at first (even, so no code unit is cut).
+/// Bytes of the head `utf16_scored` looks at first.
 const UTF16_HEAD: usize = 1024;
 /// Share of common characters the head needs in one byte order (the whole sample needs 0.95).
 const UTF16_HEAD_SHARE: f64 = 0.8;
@@ -170,10 +172,9 @@ fn utf16_scored(bytes: &[u8]) -> Option<&'static Encoding> {
         return None;
     }
     // Most files are not UTF-16: a look at the head rules them out before the full test.
-    let head = &bytes[..bytes.len().min(UTF16_HEAD)];
     if ![UTF_16LE, UTF_16BE].into_iter().any(|enc| {
-        let (text, err) = enc.decode_without_bom_handling(head);
-        !err && common_share(&text) >= UTF16_HEAD_SHARE
+        let (text, _) = enc.decode_without_bom_handling(utf16_prefix(bytes, UTF16_HEAD, enc));
+        common_share(&text) >= UTF16_HEAD_SHARE
     }) {
         return None;
     }
@@ -181,7 +182,7 @@ fn utf16_scored(bytes: &[u8]) -> Option<&'static Encoding> {
         GBK.decode_without_bom_handling(&bytes[..bytes.len().min(SCORE_PREFIX)]);
     let gbk_share = common_share(&gbk_text);
     for enc in [UTF_16LE, UTF_16BE] {
-        let (text, err) = enc.decode_without_bom_handling(&bytes[..bytes.len().min(SCORE_PREFIX)]);
+        let (text, err) = enc.decode_without_bom_handling(utf16_prefix(bytes, SCORE_PREFIX, enc));
         if err {
             continue;
         }
@@ -191,6 +192,24 @@ fn utf16_scored(bytes: &[u8]) -> Option<&'static Encoding> {
         }
     }
     None
+}
+
+/// The first `max` bytes of even-length `bytes` as UTF-16 in `enc`'s byte order, not cut inside
+/// a surrogate pair (an emoji across the cut would read as an error).
+fn utf16_prefix<'a>(bytes: &'a [u8], max: usize, enc: &'static Encoding) -> &'a [u8] {
+    let mut end = bytes.len().min(max) & !1;
+    if end < bytes.len() && end >= 2 {
+        let (a, b) = (bytes[end - 2], bytes[end - 1]);
+        let unit = if enc == UTF_16BE {
+            u16::from_be_bytes([a, b])
+        } else {
+            u16::from_le_bytes([a, b])
+        };
+        if (0xD800..0xDC00).contains(&unit) {
+            end -= 2;
+        }
+    }
+    &bytes[..end]
 }
 
 /// The first `max` bytes of `bytes`, cut back to a line end when that is possible (not inside
@@ -205,16 +224,19 @@ fn prefix_at_line(bytes: &[u8], max: usize) -> &[u8] {
     &bytes[..end]
 }
 
-/// Scores the candidate legacy encodings by the text cost of what `sample` decodes to; `g` is
-/// chardetng's guess. Returns (cost, encoding), cheapest first.
+/// Scores the candidate legacy encodings by the text cost of what `sample` (with `non_ascii`
+/// bytes ≥ 0x80) decodes to; `g` is chardetng's guess. Returns (cost, encoding), cheapest first.
 ///
 /// Costs are totals, not per byte: ASCII reads the same in every candidate, so only the
 /// non-ASCII bytes tell them apart, and chardetng's bonus is per non-ASCII byte (per byte, it
 /// outweighed the text itself in a mostly-ASCII snippet: 論文解讀 in a front matter went to
 /// EUC-JP).
-fn score_candidates(sample: &[u8], g: &'static Encoding) -> Vec<(f32, &'static Encoding)> {
+fn score_candidates(
+    sample: &[u8],
+    non_ascii: usize,
+    g: &'static Encoding,
+) -> Vec<(f32, &'static Encoding)> {
     let n = sample.len().max(1) as f32;
-    let non_ascii = sample.iter().filter(|b| !b.is_ascii()).count() as f32;
     let mut cands = vec![g];
     for e in [GBK, BIG5, SHIFT_JIS, EUC_KR, EUC_JP, WINDOWS_1252] {
         if !cands.contains(&e) {
@@ -239,7 +261,7 @@ fn score_candidates(sample: &[u8], g: &'static Encoding) -> Vec<(f32, &'static E
             let clean: String = text.chars().filter(|&c| c != '\u{FFFD}').collect();
             let mut score = text_cost(&TABLES, &clean) + 10.0 * bad as f32;
             if enc == g {
-                score -= GUESS_BONUS * non_ascii;
+                score -= GUESS_BONUS * non_ascii as f32;
             }
             (score, enc)
         })
@@ -304,6 +326,19 @@ mod tests {
         assert_eq!(nul_pattern(b"abcd"), None);
         // A file cut inside its last code unit.
         assert_eq!(nul_pattern(&[b'a', 0, b'b', 0, b'c']), Some(UTF_16LE));
+    }
+
+    #[test]
+    fn utf16_without_bom_survives_an_emoji_across_the_sampled_head() {
+        for at in [UTF16_HEAD / 2 - 2, UTF16_HEAD / 2 - 1] {
+            let mut text: String = "联邦学习的论文综述".chars().cycle().take(at).collect();
+            text.push('😀');
+            text.push_str(&"联邦学习的论文综述".repeat(40));
+            let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            let (got, rep) = decode_raw(&le);
+            assert_eq!(rep.encoding, "UTF-16LE", "emoji at unit {at}");
+            assert_eq!(got, text);
+        }
     }
 
     #[test]

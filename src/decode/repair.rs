@@ -346,16 +346,16 @@ struct Attempt {
 
 /// [`repair_line`] over a line cut at ASCII characters into pieces of at most `MAX_SEGMENT`
 /// bytes (mojibake of one character never spans an ASCII byte, so the cuts lose nothing).
-/// `gated`: the chain gate's strict transform of the whole line under `how.dominant`, when the
-/// caller already has it (a line that is not cut reuses it).
+/// `first_strict`: the chain gate's strict transform of the whole line under `how.dominant`
+/// alone (`how.only`), when the caller already has it (a line that is not cut reuses it).
 fn repair_segmented(
     t: &Tables,
     line: &str,
     how: Attempt,
-    gated: Option<Strict>,
+    first_strict: Option<Strict>,
 ) -> Option<LineFix> {
     if line.len() <= MAX_SEGMENT {
-        return repair_line(t, line, how, gated);
+        return repair_line(t, line, how, first_strict);
     }
     let mut fix = LineFix {
         text: String::with_capacity(line.len()),
@@ -398,14 +398,20 @@ fn repair_segmented(
 }
 
 /// Repairs one line: up to `MAX_PASSES` passes, each taking the cheapest gated chain if it beats
-/// the line as written; `how` says which chains are tried, and `gated` is the first pass's
-/// strict transform under `how.dominant` when already known.
-fn repair_line(t: &Tables, line: &str, how: Attempt, mut gated: Option<Strict>) -> Option<LineFix> {
+/// the line as written; `how` says which chains are tried, and `first_strict` is the first
+/// pass's strict transform under `how.dominant` alone when already known.
+fn repair_line(
+    t: &Tables,
+    line: &str,
+    how: Attempt,
+    mut first_strict: Option<Strict>,
+) -> Option<LineFix> {
     let Attempt {
         dominant,
         favour,
         only,
     } = how;
+    debug_assert!(first_strict.is_none() || (only && dominant.is_some()));
     let mut cur = line.to_string();
     let mut fix = LineFix {
         text: String::new(),
@@ -420,7 +426,7 @@ fn repair_line(t: &Tables, line: &str, how: Attempt, mut gated: Option<Strict>) 
         chars.extend(cur.chars());
         let base = text_cost(t, &cur);
         let mut best: Option<(Chain, viterbi::LineOut)> = None;
-        let chains = match (gated.take(), dominant) {
+        let chains = match (first_strict.take(), dominant) {
             (Some(strict), Some(d)) if only => vec![(d, Some(strict))],
             _ => promising_chains(t, &chars, dominant, only),
         };

@@ -144,7 +144,8 @@ type Completions = IntMap<u64, (Vec<(char, f32)>, bool)>;
 /// See `Vit::successor_fits`.
 type SuccessorFits = IntMap<u64, [u16; SUCCESSORS_ADDED]>;
 
-/// Slots of the closure cache (a power of two).
+/// Slots of the closure cache (a power of two; 80 bytes each, ~1.3 MB per repairing thread,
+/// kept for the thread's life).
 const CLOSURE_SLOTS: usize = 1 << 14;
 
 /// What closing a pending sequence gives, cached: the restorations kept (character, cost before
@@ -419,6 +420,7 @@ impl Vit<'_> {
             | u128::from(cd_key(self.cd)) << 32
             | u128::from(p.last as u32) << 40
             | u128::from(self.next as u32) << 72
+            // Ids count table builds in this process: 32 bits never wrap.
             | u128::from(self.t.id as u32) << 96;
         let slot = ((key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40)
             as usize
