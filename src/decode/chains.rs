@@ -262,7 +262,7 @@ impl ChainData {
     /// any character of three or more UTF-8 bytes (`仰` is such a reader's view of GBK pairs).
     #[inline]
     pub fn explains(&self, c: char) -> bool {
-        self.in_gate_alphabet(c) || (self.utf8_first && c as u32 >= 0x800)
+        self.first(c).is_some()
     }
 
     /// The first alternative's bytes (the strict transform of the chain gate).
